@@ -1,0 +1,51 @@
+"""The :class:`AuthStrategy` protocol: how credentials get onto each attempt of each request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import attrs
+
+if TYPE_CHECKING:
+    from qonto_async.environments import Environment
+
+
+class TokenEndpoint(Protocol):
+    """What an auth strategy may call to reach the OAuth token endpoint through the client's one request loop."""
+
+    async def token_request(self, form: Mapping[str, str], *, retry_safe: bool) -> Mapping[str, Any]: ...
+
+
+@attrs.frozen(kw_only=True)
+class AuthContext:
+    """What a strategy knows about the attempt it is asked to authenticate."""
+
+    method: str
+    url: str
+    attempt: int
+    environment: Environment
+    token_endpoint: TokenEndpoint = attrs.field(repr=False, eq=False)
+
+
+@runtime_checkable
+class AuthStrategy(Protocol):
+    """Supplies authentication headers. Called by the session on **every attempt**, retries included.
+
+    Write your own by implementing both methods; nothing else is required::
+
+        class MyAuth:
+            async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
+                return {"Authorization": await vault.current_header()}
+
+            async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
+                return False  # True asks the session to try once more with fresh headers
+    """
+
+    async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
+        """Headers to add to this attempt (typically ``Authorization``)."""
+        ...
+
+    async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
+        """Called on a 401. Return True to have the request tried once more (after refreshing, say)."""
+        ...

@@ -1,0 +1,229 @@
+"""``OAuthBearerAuth``: bearer tokens with safe, serialised refresh (qonto-api.md §2.2).
+
+Rules, and why:
+
+- Refresh **before** expiry (``leeway``): Qonto recommends it, and every 401 counts toward its 401 throttle.
+- At most one refresh in flight per auth object: an ``asyncio.Lock``, checked again once held. The fast path (a
+  fresh token) takes no lock.
+- Qonto **rotates** refresh tokens, and the old one dies 60 s after first use. The new pair is saved to the
+  :class:`TokenStore` before any request uses it; a store shared between processes lends its ``refresh_lock()``
+  so that only one process spends the refresh token and the others read the saved pair.
+- On a 401, refresh once only if the token that failed is still the current one (another task may have
+  refreshed already), then let the session retry once.
+- The ``on_token_refreshed`` callback runs after the lock is released, so a slow or failing callback never
+  holds up other requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from qonto_async.auth._base import AuthContext, TokenEndpoint
+from qonto_async.auth.tokens import MemoryTokenStore, OAuthToken, TokenStore
+from qonto_async.errors import ConfigurationError, OAuthError, TokenStoreError
+
+__all__ = ["OAuthBearerAuth"]
+
+_log = logging.getLogger("qonto_async.auth")
+
+TokenCallback = Callable[[OAuthToken], Awaitable[None] | None]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_client_field(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(f"OAuthBearerAuth {name} must be a non-empty string.")
+    if any(ch.isspace() for ch in value):
+        raise ConfigurationError(
+            f"OAuthBearerAuth {name} contains whitespace; copy it again from the Developer Portal."
+        )
+    return value
+
+
+class OAuthBearerAuth:
+    """Authenticate with an OAuth 2.0 access token, refreshing it as needed.
+
+    ``token`` is the pair to start from. With a ``token_store``, a pair already saved there wins over ``token``
+    once it is newer (a store outlives the process; configuration does not, and rotation makes a refresh token
+    from configuration stale after its first use).
+    """
+
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        token: OAuthToken,
+        token_store: TokenStore | None = None,
+        leeway: float = 60.0,
+        on_token_refreshed: TokenCallback | None = None,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self._client_id = _check_client_field("client_id", client_id)
+        self._client_secret = _check_client_field("client_secret", client_secret)
+        if not isinstance(token, OAuthToken):
+            raise ConfigurationError(
+                "OAuthBearerAuth token must be an OAuthToken(access_token=..., refresh_token=..., expires_at=...)."
+            )
+        if token_store is not None and not isinstance(token_store, TokenStore):
+            raise ConfigurationError(
+                "OAuthBearerAuth token_store must implement load(), save() and refresh_lock() "
+                "(MemoryTokenStore, FileTokenStore, or your own)."
+            )
+        if not isinstance(leeway, int | float) or leeway < 0:
+            raise ConfigurationError("OAuthBearerAuth leeway must be a number of seconds >= 0.")
+        if on_token_refreshed is not None and not callable(on_token_refreshed):
+            raise ConfigurationError("OAuthBearerAuth on_token_refreshed must be callable.")
+        self._token = token
+        self._store: TokenStore = token_store if token_store is not None else MemoryTokenStore(token)
+        self._store_checked = token_store is None
+        self._leeway = float(leeway)
+        self._on_token_refreshed = on_token_refreshed
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self.refresh_count = 0
+
+    @property
+    def client_id(self) -> str:
+        return self._client_id
+
+    @property
+    def token(self) -> OAuthToken:
+        """The current token pair."""
+        return self._token
+
+    @property
+    def token_store(self) -> TokenStore:
+        return self._store
+
+    def __repr__(self) -> str:
+        return (
+            f"OAuthBearerAuth(client_id={self._client_id!r}, client_secret='***', "
+            f"token={self._token!r}, token_store={self._store!r})"
+        )
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        raise TypeError("OAuthBearerAuth cannot be pickled: it holds a client secret and tokens.")
+
+    async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
+        token = self._token
+        if not self._store_checked or token.expires_within(self._leeway, now=self._clock()):
+            token = await self._refresh(ctx.token_endpoint, stale=token, force=False)
+        return {"Authorization": f"Bearer {token.access_token}"}
+
+    async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
+        current = self._token
+        if sent_headers.get("Authorization") != f"Bearer {current.access_token}":
+            # Someone refreshed while this request was in flight: retry with the new token.
+            return True
+        if current.refresh_token is None:
+            return False
+        await self._refresh(ctx.token_endpoint, stale=current, force=True)
+        return True
+
+    async def refresh(self, token_endpoint: TokenEndpoint) -> OAuthToken:
+        """Refresh now, whatever the expiry (e.g. after changing scopes)."""
+        return await self._refresh(token_endpoint, stale=self._token, force=True)
+
+    def _usable(self, token: OAuthToken) -> bool:
+        return not token.expires_within(self._leeway, now=self._clock())
+
+    async def _refresh(self, endpoint: TokenEndpoint, *, stale: OAuthToken, force: bool) -> OAuthToken:
+        refreshed: OAuthToken | None = None
+        async with self._lock:
+            if self._token is not stale and self._usable(self._token):
+                return self._token
+            if not force and self._store_checked and self._usable(self._token):
+                # Another task consulted the store while this one waited: nothing to reload.
+                return self._token
+            async with self._store.refresh_lock():
+                saved = await self._store.load()
+                self._store_checked = True
+                if saved is not None and saved.access_token != stale.access_token:
+                    if saved.expires_at > stale.expires_at:
+                        # Another task, process or host already refreshed: use its pair, spend nothing.
+                        self._token = saved
+                        if self._usable(saved) or saved.refresh_token is None:
+                            return saved
+                        stale = saved
+                    else:
+                        # The store holds an older pair than the one configured: ours wins and is kept.
+                        await self._store.save(stale)
+                elif saved is None:
+                    await self._store.save(stale)
+                if not force and self._usable(stale):
+                    return stale
+                refresh_token = stale.refresh_token
+                if refresh_token is None:
+                    raise OAuthError(
+                        "the access token expired and there is no refresh token to renew it; request the "
+                        "offline_access scope when authorizing, or authorize again",
+                        error="no_refresh_token",
+                    )
+                payload = await endpoint.token_request(
+                    {
+                        "grant_type": "refresh_token",
+                        "refresh_token": refresh_token,
+                        "client_id": self._client_id,
+                        "client_secret": self._client_secret,
+                    },
+                    # qonto-api.md §2.2: the old refresh token stays valid 60 s after first use, so resending
+                    # a refresh whose answer was lost is safe.
+                    retry_safe=True,
+                )
+                try:
+                    new = OAuthToken.from_token_response(payload, now=self._clock())
+                except (ValueError, ConfigurationError) as exc:
+                    raise OAuthError(f"the token endpoint answered without a usable token: {exc}") from None
+                if new.refresh_token is None:
+                    # Some grants return no new refresh token; the current one then stays valid.
+                    new = OAuthToken(
+                        access_token=new.access_token,
+                        refresh_token=refresh_token,
+                        expires_at=new.expires_at,
+                        scopes=new.scopes or stale.scopes,
+                        token_type=new.token_type,
+                        id_token=new.id_token,
+                    )
+                self.refresh_count += 1
+                try:
+                    await self._store.save(new)
+                except TokenStoreError:
+                    _log.error("the refreshed OAuth token could not be saved; it is kept in memory only")
+                    raise
+                except Exception as exc:
+                    raise TokenStoreError(
+                        f"the token store failed to save the refreshed token ({type(exc).__name__}); "
+                        "it is kept in memory only"
+                    ) from exc
+                finally:
+                    # Rotation: the new pair must be durable before anything uses it, and the lock-free fast
+                    # path in headers() reads self._token, so it is published only after the save. A failed or
+                    # cancelled save still publishes it: the old refresh token is spent, this pair is the only
+                    # live one.
+                    self._token = new
+                refreshed = new
+        _log.debug("OAuth access token refreshed; expires at %s", refreshed.expires_at.isoformat())
+        await self._notify(refreshed)
+        return refreshed
+
+    async def _notify(self, token: OAuthToken) -> None:
+        if self._on_token_refreshed is None:
+            return
+        try:
+            result: Any = self._on_token_refreshed(token)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            # The token is already saved; a failing user callback must not fail the request that refreshed.
+            _log.exception("on_token_refreshed callback failed")

@@ -1,0 +1,241 @@
+"""``QontoClient``: the async entry point (DESIGN §1)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import attrs
+
+from qonto_async.auth._base import AuthStrategy
+from qonto_async.auth.oauth import OAuthBearerAuth
+from qonto_async.auth.static import StaticKeyAuth
+from qonto_async.auth.tokens import FileTokenStore, OAuthToken
+from qonto_async.environments import Environment, resolve_environment
+from qonto_async.errors import ConfigurationError
+from qonto_async.resources.bank_accounts import BankAccountsResource
+from qonto_async.resources.oauth import OAuthResource
+from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.transactions import TransactionsResource
+from qonto_async.retry import RetryPolicy
+from qonto_async.session import QontoSession, Request, RequestOptions, Timeout
+
+__all__ = ["QontoClient"]
+
+T = TypeVar("T")
+
+_UNSET: Any = object()
+
+
+def _required(name: str, value: str | None, why: str) -> str:
+    if value is None:
+        raise ConfigurationError(f"{name} is not set ({why}).")
+    return value
+
+
+class QontoClient:
+    """The async Qonto Business API client.
+
+    ::
+
+        async with QontoClient(auth=StaticKeyAuth(login=..., secret_key=...)) as qonto:
+            org = await qonto.organization.get()
+
+    One client per application, not per request: it owns a connection pool. ``environment`` is
+    ``"production"`` (default), ``"sandbox"``, another registered name, or an :class:`Environment`. The sandbox
+    requires ``staging_token``; production refuses it. ``organization_id`` sends ``X-Qonto-Organization-Id`` for
+    the User OAuth flow (qonto-api.md §2.4).
+    """
+
+    organization: OrganizationResource
+    bank_accounts: BankAccountsResource
+    transactions: TransactionsResource
+    oauth: OAuthResource
+
+    def __init__(
+        self,
+        *,
+        auth: AuthStrategy,
+        environment: str | Environment = "production",
+        staging_token: str | None = None,
+        organization_id: str | None = None,
+        timeout: Timeout | float | None = _UNSET,
+        retry: RetryPolicy | None = None,
+        connection_limit: int = 100,
+        user_agent: str | None = None,
+    ) -> None:
+        env = resolve_environment(environment)
+        if auth is None:
+            raise ConfigurationError(
+                "auth is required: StaticKeyAuth(login=..., secret_key=...) or OAuthBearerAuth(...)."
+            )
+        if organization_id is not None and isinstance(auth, StaticKeyAuth):
+            raise ConfigurationError(
+                "organization_id is for the User OAuth flow (one token, several organizations); an API key "
+                "already belongs to one organization. Remove organization_id or use OAuthBearerAuth."
+            )
+        options = RequestOptions(
+            timeout=Timeout() if timeout is _UNSET else timeout,
+            retry=retry if retry is not None else RetryPolicy(),
+            organization_id=organization_id,
+        )
+        session = QontoSession(
+            environment=env,
+            auth=auth,
+            staging_token=staging_token,
+            options=options,
+            connection_limit=connection_limit,
+            user_agent=user_agent,
+        )
+        self._init(session, options, owner=True)
+
+    def _init(self, session: QontoSession, options: RequestOptions, *, owner: bool) -> None:
+        self._session = session
+        self._options = options
+        self._owner = owner
+        self.organization = OrganizationResource(self)
+        self.bank_accounts = BankAccountsResource(self)
+        self.transactions = TransactionsResource(self)
+        self.oauth = OAuthResource(self)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> QontoClient:
+        """Build a client from environment variables; the error names any variable missing or malformed.
+
+        - ``QONTO_ENVIRONMENT``: ``production`` (default), ``sandbox``, or a registered name.
+        - ``QONTO_STAGING_TOKEN``: required in sandbox.
+        - API key: ``QONTO_LOGIN`` and ``QONTO_SECRET_KEY``.
+        - OAuth: ``QONTO_CLIENT_ID``, ``QONTO_CLIENT_SECRET`` and ``QONTO_TOKEN_FILE`` (a :class:`FileTokenStore`
+          holding the rotating token pair; seed it once with ``QONTO_REFRESH_TOKEN`` if it is empty).
+          Refresh tokens rotate on every refresh (qonto-api.md §2.2), so a refresh token kept only in
+          configuration goes stale after its first use: the file is where the live pair lives.
+        - ``QONTO_ORGANIZATION_ID``: optional, for the User OAuth flow.
+
+        Keyword ``overrides`` are passed to the constructor and win over the variables.
+        """
+        env = dict(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            if value is None or value == "":
+                return None
+            if value != value.strip():
+                raise ConfigurationError(f"{name} has leading or trailing whitespace; remove it.")
+            return value
+
+        login, secret = get("QONTO_LOGIN"), get("QONTO_SECRET_KEY")
+        client_id, client_secret = get("QONTO_CLIENT_ID"), get("QONTO_CLIENT_SECRET")
+        kwargs: dict[str, Any] = {
+            "environment": get("QONTO_ENVIRONMENT") or "production",
+            "staging_token": get("QONTO_STAGING_TOKEN"),
+            "organization_id": get("QONTO_ORGANIZATION_ID"),
+        }
+        if "auth" not in overrides:
+            static_given = login is not None or secret is not None
+            oauth_given = client_id is not None or client_secret is not None
+            if static_given and oauth_given:
+                raise ConfigurationError(
+                    "both an API key (QONTO_LOGIN/QONTO_SECRET_KEY) and OAuth (QONTO_CLIENT_ID/"
+                    "QONTO_CLIENT_SECRET) are configured; set only one."
+                )
+            if static_given:
+                why = "the API key needs QONTO_LOGIN and QONTO_SECRET_KEY"
+                kwargs["auth"] = StaticKeyAuth(
+                    login=_required("QONTO_LOGIN", login, why),
+                    secret_key=_required("QONTO_SECRET_KEY", secret, why),
+                )
+            elif oauth_given:
+                kwargs["auth"] = cls._oauth_from_env(get, client_id, client_secret)
+            else:
+                raise ConfigurationError(
+                    "no credentials configured: set QONTO_LOGIN and QONTO_SECRET_KEY (API key), or "
+                    "QONTO_CLIENT_ID, QONTO_CLIENT_SECRET and QONTO_TOKEN_FILE (OAuth)."
+                )
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    @staticmethod
+    def _oauth_from_env(get: Any, client_id: str | None, client_secret: str | None) -> OAuthBearerAuth:
+        why = "OAuth needs QONTO_CLIENT_ID and QONTO_CLIENT_SECRET"
+        client_id = _required("QONTO_CLIENT_ID", client_id, why)
+        client_secret = _required("QONTO_CLIENT_SECRET", client_secret, why)
+        token_file = get("QONTO_TOKEN_FILE")
+        if token_file is None:
+            raise ConfigurationError(
+                "QONTO_TOKEN_FILE is not set: OAuth refresh tokens rotate, so the live token pair must be kept "
+                "in a file (created with mode 0600). Run the OAuth login once to fill it."
+            )
+        store = FileTokenStore(token_file)
+        token = store._load_sync()
+        if token is None:
+            refresh = get("QONTO_REFRESH_TOKEN")
+            if refresh is None:
+                raise ConfigurationError(
+                    f"QONTO_TOKEN_FILE ({token_file}) holds no token yet; authorize once, or set "
+                    "QONTO_REFRESH_TOKEN to seed it."
+                )
+            # No access token yet: an already-expired placeholder makes the first request refresh.
+            token = OAuthToken(
+                access_token="unset", refresh_token=refresh, expires_at=datetime.fromtimestamp(0, UTC)
+            )
+        return OAuthBearerAuth(client_id=client_id, client_secret=client_secret, token=token, token_store=store)
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | float | None = _UNSET,
+        retry: RetryPolicy | None = None,
+        organization_id: str | None = _UNSET,
+    ) -> QontoClient:
+        """A view of this client with other settings, sharing its connection pool and auth.
+
+        ``qonto.with_options(timeout=5).transactions.list(...)``. Closing the original closes the pool; closing
+        a view does nothing.
+        """
+        changes: dict[str, Any] = {}
+        if timeout is not _UNSET:
+            changes["timeout"] = timeout
+        if retry is not None:
+            changes["retry"] = retry
+        if organization_id is not _UNSET:
+            changes["organization_id"] = organization_id
+        options = attrs.evolve(self._options, **changes)
+        view = QontoClient.__new__(QontoClient)
+        view._init(self._session, options, owner=False)
+        return view
+
+    @property
+    def environment(self) -> Environment:
+        return self._session.environment
+
+    @property
+    def auth(self) -> AuthStrategy:
+        assert self._session.auth is not None
+        return self._session.auth
+
+    @property
+    def options(self) -> RequestOptions:
+        return self._options
+
+    @property
+    def closed(self) -> bool:
+        return self._session.closed
+
+    async def _send(self, request: Request[T]) -> T:
+        return await self._session.request(request, self._options)
+
+    async def aclose(self) -> None:
+        """Close the connection pool. Idempotent. Requests after this raise :class:`ClientClosedError`."""
+        if self._owner:
+            await self._session.aclose()
+
+    async def __aenter__(self) -> QontoClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"QontoClient(environment={self.environment.name!r}, auth={self._session.auth!r})"

@@ -1,0 +1,38 @@
+"""``qonto.bank_accounts``: business accounts (qonto-api.md §3.1 rows 12-16)."""
+
+from __future__ import annotations
+
+from qonto_async.models.bank_accounts import BankAccount
+from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
+from qonto_async.resources._base import Params, Resource, path_id
+from qonto_async.serde import decoder
+from qonto_async.session import Request
+
+_PAGE = page_decoder(BankAccount, key="bank_accounts")
+_ONE = decoder(BankAccount, key="bank_account")
+
+
+class BankAccountsResource(Resource):
+    __slots__ = ()
+
+    async def list(self, *, page: int | None = None, per_page: int | None = None) -> Page[BankAccount]:
+        """``GET /v2/bank_accounts``: one page of business accounts.
+
+        Balances and IBANs only appear for members allowed to see them (qonto-api.md §13).
+        """
+        params = Params().paging(page, per_page)
+        return await self._send(Request(method="GET", path="/v2/bank_accounts", params=params.pairs, decode=_PAGE))
+
+    def iterate(self, *, per_page: int = 100, max_pages: int = DEFAULT_MAX_PAGES) -> AsyncPaginator[BankAccount]:
+        """Every business account, across pages."""
+        Params().paging(None, per_page)
+
+        async def fetch(page: int) -> Page[BankAccount]:
+            return await self.list(page=page, per_page=per_page)
+
+        return AsyncPaginator(fetch, max_pages=max_pages)
+
+    async def get(self, id: str) -> BankAccount:
+        """``GET /v2/bank_accounts/{id}``: one business account."""
+        path = f"/v2/bank_accounts/{path_id('id', id)}"
+        return await self._send(Request(method="GET", path=path, decode=_ONE))

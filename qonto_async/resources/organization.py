@@ -1,0 +1,25 @@
+"""``qonto.organization``: the authenticated organization (qonto-api.md §3.1 row 71)."""
+
+from __future__ import annotations
+
+from qonto_async.models.organization import Organization
+from qonto_async.resources._base import Params, Resource
+from qonto_async.serde import decoder
+from qonto_async.session import Request
+
+_ORGANIZATION = decoder(Organization, key="organization")
+
+
+class OrganizationResource(Resource):
+    __slots__ = ()
+
+    async def get(self, *, include_external_accounts: bool | None = None) -> Organization:
+        """``GET /v2/organization``: the organization and its bank accounts.
+
+        Also the cheapest way to check credentials: 200 means they work (qonto-api.md §2.1).
+        ``include_external_accounts=True`` adds connected accounts at other banks.
+        """
+        params = Params().add("include_external_accounts", include_external_accounts)
+        return await self._send(
+            Request(method="GET", path="/v2/organization", params=params.pairs, decode=_ORGANIZATION)
+        )
