@@ -81,12 +81,21 @@ async def _qonto_middleware(request: web.Request, handler: Any) -> web.StreamRes
 
 async def _organization(_request: web.Request) -> web.StreamResponse:
     accounts = [_account(a, i + 1) for i, a in enumerate(ACCOUNTS)]
-    return web.json_response({"organization": {"id": "org-1", "slug": LOGIN, "legal_name": "Pied Piper SAS", "bank_accounts": accounts}})
+    return web.json_response(
+        {"organization": {"id": "org-1", "slug": LOGIN, "legal_name": "Pied Piper SAS", "bank_accounts": accounts}}
+    )
 
 
 async def _bank_accounts(_request: web.Request) -> web.StreamResponse:
     accounts = [_account(a, i + 1) for i, a in enumerate(ACCOUNTS)]
-    meta = {"current_page": 1, "next_page": None, "prev_page": None, "total_pages": 1, "total_count": 2, "per_page": 100}
+    meta = {
+        "current_page": 1,
+        "next_page": None,
+        "prev_page": None,
+        "total_pages": 1,
+        "total_count": 2,
+        "per_page": 100,
+    }
     return web.json_response({"bank_accounts": accounts, "meta": meta})
 
 

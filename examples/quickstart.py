@@ -14,6 +14,8 @@ from pathlib import Path
 
 from qonto_async import QontoClient, capture_responses
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 
 # --- quickstart (the README shows this function) ---
 async def show(qonto: QontoClient) -> None:
@@ -33,6 +35,8 @@ async def show(qonto: QontoClient) -> None:
     with capture_responses() as responses:
         await qonto.bank_accounts.list()
     print(f"trace id of the last call (quote it to Qonto support): {responses[-1].trace_id}")
+
+
 # --- end quickstart ---
 
 
@@ -41,7 +45,6 @@ async def main() -> None:
         async with QontoClient.from_env() as qonto:
             await show(qonto)
         return
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _local_server import local_qonto
 
     print("No QONTO_* credentials set: running against a local loopback server that answers like Qonto.\n")

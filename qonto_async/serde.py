@@ -7,7 +7,8 @@ Wire rules, all here and nowhere else:
 - Timestamps are timezone-aware ``datetime``: ISO 8601 with ``Z`` or an offset, with or without a fraction, and
   naive values such as ``contract_signed_at`` (``"2022-12-01 08:57:00.123047"``) are taken as UTC.
   ``YYYY-MM-DD`` fields are ``date``.
-- ``""`` where a non-string value is expected (datetime, date, Decimal, int, bool, enum, nested object) is ``None``.
+- ``""`` in an optional field is ``None``, whatever its type (qonto-api.md §11: some fields arrive as ``""``
+  instead of ``null``); only a required string field keeps ``""``.
 - A field typed ``SomeEnum | str`` gets the member for a known value and keeps an unknown value as the plain string.
 - Unknown fields are ignored by :data:`converter` and rejected by :data:`strict_converter` (used by the contract
   tests to find fields the models miss).
@@ -32,6 +33,7 @@ import enum
 import inspect
 import itertools
 import linecache
+import threading
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -57,13 +59,14 @@ __all__ = [
 
 T = TypeVar("T")
 
-Hook = Callable[[Any, Any], Any]
+_Hook = Callable[[Any, Any], Any]
 _NoneType: Final = type(None)
 _MISSING: Final = object()
 
 
 # --- Parsers for one non-null wire value ------------------------------------------------------------------------
-# Each returns None for "" (qonto-api.md §11: some fields arrive as "" instead of null) unless the target is a string.
+# Each returns None for "" (qonto-api.md §11: some fields arrive as "" instead of null), except _parse_str, which
+# serves required string fields; optional ones use _parse_optional_str.
 
 
 def _parse_decimal(value: Any) -> Decimal | None:
@@ -117,6 +120,10 @@ def _parse_str(value: Any) -> str:
     raise TypeError(f"expected a string, got {kind.__name__}: {value!r}")
 
 
+def _parse_optional_str(value: Any) -> str | None:
+    return _parse_str(value) or None
+
+
 def _parse_bool(value: Any) -> bool | None:
     if value is True or value is False:
         return value
@@ -163,15 +170,20 @@ _LEAF_PARSERS: Final[Mapping[type, Callable[[Any], Any]]] = {
     str: _parse_str,
     bool: _parse_bool,
 }
+_OPTIONAL_LEAF_PARSERS: Final[Mapping[type, Callable[[Any], Any]]] = {**_LEAF_PARSERS, str: _parse_optional_str}
 
 
-def _enum_parser(enum_cls: type[enum.Enum], *, optional: bool) -> Callable[[Any], Any]:
-    """``enum_cls | str``: the member for a known value, the string itself for an unknown one (qonto-api.md §15)."""
+def _enum_table(enum_cls: type[enum.Enum], *, optional: bool) -> dict[Any, Any]:
     table: dict[Any, Any] = {member.value: member for member in enum_cls}
     if optional:
         table[None] = None
         table[""] = None
-    lookup = table.get
+    return table
+
+
+def _enum_parser(enum_cls: type[enum.Enum], *, optional: bool) -> Callable[[Any], Any]:
+    """``enum_cls | str``: the member for a known value, the string itself for an unknown one (qonto-api.md §15)."""
+    lookup = _enum_table(enum_cls, optional=optional).get
 
     def parse(value: Any) -> Any:
         member = lookup(value, _MISSING)
@@ -242,7 +254,7 @@ def _is_plain_attrs_class(tp: Any) -> bool:
 # --- cattrs hooks shared by the three converters ----------------------------------------------------------------
 
 
-def _leaf_hook(parse: Callable[[Any], Any], *, optional: bool, what: str) -> Hook:
+def _leaf_hook(parse: Callable[[Any], Any], *, optional: bool, what: str) -> _Hook:
     if optional:
 
         def structure_optional(value: Any, _: Any) -> Any:
@@ -268,7 +280,7 @@ def _install_shared_hooks(conv: cattrs.Converter) -> None:
     for leaf, parse in _LEAF_PARSERS.items():
         conv.register_structure_hook(leaf, _leaf_hook(parse, optional=False, what=leaf.__name__))
 
-    def union_hook(tp: Any) -> Hook:
+    def union_hook(tp: Any) -> _Hook:
         enum_cls = _enum_or_str(tp)
         inner, optional = _split_optional(tp)
         if enum_cls is not None:
@@ -278,7 +290,7 @@ def _install_shared_hooks(conv: cattrs.Converter) -> None:
                 return parse(value)
 
             return structure_enum
-        leaf = _LEAF_PARSERS.get(inner)
+        leaf = _OPTIONAL_LEAF_PARSERS.get(inner)
         if leaf is not None:
             return _leaf_hook(leaf, optional=True, what=inner.__name__)
         inner_hook = conv.get_structure_hook(inner)
@@ -290,7 +302,7 @@ def _install_shared_hooks(conv: cattrs.Converter) -> None:
 
         return structure_optional
 
-    def tuple_hook(tp: Any) -> Hook:
+    def tuple_hook(tp: Any) -> _Hook:
         item_type = _homogeneous_tuple_item(tp)
         item_hook = conv.get_structure_hook(item_type)
 
@@ -304,7 +316,7 @@ def _install_shared_hooks(conv: cattrs.Converter) -> None:
 
         return structure_tuple
 
-    def model_hook(cls: Any) -> Hook:
+    def model_hook(cls: Any) -> _Hook:
         structure_fields = make_dict_structure_fn(cls, conv)
 
         def structure_model(value: Any, _: Any = None) -> Any:
@@ -338,8 +350,10 @@ converter: Final = _new_converter(forbid_extra_keys=False, detailed_validation=F
 
 # --- The generated fast path ------------------------------------------------------------------------------------
 
+# Memo of generated functions. Built under a lock: sync workers may decode a model first from several threads.
 _fast_functions: dict[type, Callable[[Any], Any]] = {}
 _fast_in_progress: set[type] = set()
+_fast_lock = threading.RLock()
 _generated_ids = itertools.count()
 
 
@@ -360,19 +374,23 @@ def _fast_function(cls: type) -> Callable[[Any], Any]:
     found = _fast_functions.get(cls)
     if found is not None:
         return found
-    if cls in _fast_in_progress:
-        # A model that contains itself: bind late, once the function exists.
-        def late(value: Any) -> Any:
-            return _fast_functions[cls](value)
+    with _fast_lock:
+        found = _fast_functions.get(cls)
+        if found is not None:
+            return found
+        if cls in _fast_in_progress:
+            # A model that contains itself: bind late, once the function exists.
+            def late(value: Any) -> Any:
+                return _fast_functions[cls](value)
 
-        return late
-    _fast_in_progress.add(cls)
-    try:
-        built = _generate_fast_function(cls)
-    finally:
-        _fast_in_progress.discard(cls)
-    _fast_functions[cls] = built
-    return built
+            return late
+        _fast_in_progress.add(cls)
+        try:
+            built = _generate_fast_function(cls)
+        finally:
+            _fast_in_progress.discard(cls)
+        _fast_functions[cls] = built
+        return built
 
 
 def _generate_fast_function(cls: type) -> Callable[[Any], Any]:
@@ -414,16 +432,16 @@ def _generate_fast_function(cls: type) -> Callable[[Any], Any]:
         item_type = _homogeneous_tuple_item(inner)
 
         if enum_cls is not None:
-            table: dict[Any, Any] = {m.value: m for m in enum_cls}
-            if optional:
-                table[None] = None
-                table[""] = None
-            ns[f"_e{n}"] = table.get
+            ns[f"_e{n}"] = _enum_table(enum_cls, optional=optional).get
             ns[f"_x{n}"] = _enum_parser(enum_cls, optional=optional)
             expr = f"r if (r := _e{n}(v, _MISSING)) is not _MISSING else _x{n}(v)"
         elif inner is str:
-            ns[f"_p{n}"] = _parse_str if optional else _required(_parse_str, "a string")
-            expr = f"v if v.__class__ is _str{' or v is None' if optional else ''} else _p{n}(v)"
+            if optional:
+                ns[f"_p{n}"] = _parse_optional_str
+                expr = f"(v or None) if v.__class__ is _str else None if v is None else _p{n}(v)"
+            else:
+                ns[f"_p{n}"] = _required(_parse_str, "a string")
+                expr = f"v if v.__class__ is _str else _p{n}(v)"
         elif inner is int:
             ns[f"_p{n}"] = _parse_int if optional else _required(_parse_int, "an integer")
             expr = f"v if v.__class__ is _int{' or v is None' if optional else ''} else _p{n}(v)"
@@ -448,8 +466,8 @@ def _generate_fast_function(cls: type) -> Callable[[Any], Any]:
         elif _is_plain_attrs_class(inner):
             ns[f"_m{n}"] = _fast_function(inner)
             ns[f"_p{n}"] = _nested_fallback(ns[f"_m{n}"], optional=optional, what=inner.__name__)
-            none = " if v is None else " if optional else ""
-            expr = f"_m{n}(v) if v.__class__ is _dict else " + (f"None{none}_p{n}(v)" if optional else f"_p{n}(v)")
+            none = "None if v is None else " if optional else ""
+            expr = f"_m{n}(v) if v.__class__ is _dict else {none}_p{n}(v)"
         elif item_type is not _MISSING and (item_type is str or _is_plain_attrs_class(item_type)):
             empty: Any = None if optional else ()
             ns[f"_empty{n}"] = empty
@@ -549,7 +567,7 @@ def _fallback_to_cattrs(cls: type) -> Callable[[Any], Any]:
     return hook
 
 
-def _production_hook(cls: type) -> Hook:
+def _production_hook(cls: type) -> _Hook:
     fast = _fast_function(cls)
 
     def structure_model(value: Any, _: Any = None) -> Any:

@@ -7,8 +7,8 @@ import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
-import aioresponses.core
 import aiohttp
+import aioresponses.core
 import pytest
 from aiohttp import web
 from aiohttp.client_reqrep import ClientResponse
@@ -75,7 +75,9 @@ class LoopbackServer:
 
         return register
 
-    def json(self, method: str, path: str, payload: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> None:
+    def json(
+        self, method: str, path: str, payload: Any, *, status: int = 200, headers: dict[str, str] | None = None
+    ) -> None:
         async def handler(_request: web.Request) -> web.StreamResponse:
             return web.json_response(payload, status=status, headers=headers)
 

@@ -133,7 +133,12 @@ async def test_bank_accounts_list_get_and_iterate(qonto: QontoClient, server: Lo
 
 
 async def test_transactions_list_encodes_filters_like_qonto(qonto: QontoClient, server: LoopbackServer) -> None:
-    paged(server, "/v2/transactions", "transactions", {1: {"transactions": [tx(1), tx(3)], "meta": {"current_page": 1, "next_page": None}}})
+    paged(
+        server,
+        "/v2/transactions",
+        "transactions",
+        {1: {"transactions": [tx(1), tx(3)], "meta": {"current_page": 1, "next_page": None}}},
+    )
     page = await qonto.transactions.list(
         bank_account_id="acc-1",
         status=[TransactionStatus.PENDING, "completed"],
@@ -188,9 +193,23 @@ async def test_transactions_list_encodes_filters_like_qonto(qonto: QontoClient, 
         ({"bank_account_id": "a", "status": ["completed", None]}, "None"),
         ({"bank_account_id": ""}, "empty"),
     ],
-    ids=["no-account", "both-accounts", "naive-datetime", "per-page-101", "per-page-0", "page-0", "bad-sort", "bad-side", "bad-include", "none-status", "empty-id"],
+    ids=[
+        "no-account",
+        "both-accounts",
+        "naive-datetime",
+        "per-page-101",
+        "per-page-0",
+        "page-0",
+        "bad-sort",
+        "bad-side",
+        "bad-include",
+        "none-status",
+        "empty-id",
+    ],
 )
-async def test_bad_arguments_fail_before_sending(qonto: QontoClient, server: LoopbackServer, kwargs: dict[str, Any], fragment: str) -> None:
+async def test_bad_arguments_fail_before_sending(
+    qonto: QontoClient, server: LoopbackServer, kwargs: dict[str, Any], fragment: str
+) -> None:
     with pytest.raises(ConfigurationError, match=fragment):
         await qonto.transactions.list(**kwargs)
     if "page" not in kwargs:
@@ -208,7 +227,9 @@ async def test_bad_arguments_fail_before_sending(qonto: QontoClient, server: Loo
     ],
     ids=["next-null", "next-zero", "next-missing"],
 )
-async def test_iterate_stops_on_every_last_page_shape(qonto: QontoClient, server: LoopbackServer, last_meta: dict[str, Any]) -> None:
+async def test_iterate_stops_on_every_last_page_shape(
+    qonto: QontoClient, server: LoopbackServer, last_meta: dict[str, Any]
+) -> None:
     paged(
         server,
         "/v2/transactions",
@@ -218,7 +239,12 @@ async def test_iterate_stops_on_every_last_page_shape(qonto: QontoClient, server
             2: {"transactions": [tx(3)], "meta": last_meta},
         },
     )
-    ids = [t.id async for t in qonto.transactions.iterate(bank_account_id="acc-1", status=["pending", "completed"], per_page=2)]
+    ids = [
+        t.id
+        async for t in qonto.transactions.iterate(
+            bank_account_id="acc-1", status=["pending", "completed"], per_page=2
+        )
+    ]
     assert ids == ["tx-1", "tx-2", "tx-3"]
     calls = server.calls("GET", "/v2/transactions")
     assert [dict(c["query"])["page"] for c in calls] == ["1", "2"]
@@ -226,14 +252,29 @@ async def test_iterate_stops_on_every_last_page_shape(qonto: QontoClient, server
 
 
 async def test_iterate_stops_on_an_empty_page_and_missing_meta(qonto: QontoClient, server: LoopbackServer) -> None:
-    paged(server, "/v2/transactions", "transactions", {1: {"transactions": [tx(1)], "meta": {"current_page": 1, "next_page": 2}}, 2: {"transactions": [], "meta": {"current_page": 2, "next_page": 3}}})
+    paged(
+        server,
+        "/v2/transactions",
+        "transactions",
+        {
+            1: {"transactions": [tx(1)], "meta": {"current_page": 1, "next_page": 2}},
+            2: {"transactions": [], "meta": {"current_page": 2, "next_page": 3}},
+        },
+    )
     assert [t.id async for t in qonto.transactions.iterate(bank_account_id="a")] == ["tx-1"]
     server.json("GET", "/v2/bank_accounts", {"bank_accounts": [ACCOUNT]})
     assert [a.id async for a in qonto.bank_accounts.iterate()] == [ACCOUNT["id"]]
 
 
-async def test_iterate_refuses_a_page_number_that_does_not_advance(qonto: QontoClient, server: LoopbackServer) -> None:
-    paged(server, "/v2/transactions", "transactions", {1: {"transactions": [tx(1)], "meta": {"current_page": 1, "next_page": 1}}})
+async def test_iterate_refuses_a_page_number_that_does_not_advance(
+    qonto: QontoClient, server: LoopbackServer
+) -> None:
+    paged(
+        server,
+        "/v2/transactions",
+        "transactions",
+        {1: {"transactions": [tx(1)], "meta": {"current_page": 1, "next_page": 1}}},
+    )
     with pytest.raises(PaginationError, match="next_page=1"):
         [t async for t in qonto.transactions.iterate(bank_account_id="a")]
 
@@ -241,22 +282,33 @@ async def test_iterate_refuses_a_page_number_that_does_not_advance(qonto: QontoC
 async def test_iterate_has_a_loop_cap(qonto: QontoClient, server: LoopbackServer) -> None:
     async def endless(request: web.Request) -> web.StreamResponse:
         page = int(request.query["page"])
-        return web.json_response({"transactions": [tx(page)], "meta": {"current_page": page, "next_page": page + 1}})
+        return web.json_response(
+            {"transactions": [tx(page)], "meta": {"current_page": page, "next_page": page + 1}}
+        )
 
     server.route("GET", "/v2/transactions")(endless)
     seen = []
-    with pytest.raises(PaginationError, match="max_pages"):
+    with pytest.raises(PaginationError, match="max_pages"):  # noqa: PT012 - the items before the cap are the point
         async for t in qonto.transactions.iterate(bank_account_id="a", max_pages=5):
             seen.append(t.id)
     assert len(seen) == 5
 
 
 async def test_pages_and_reiteration(qonto: QontoClient, server: LoopbackServer) -> None:
-    paged(server, "/v2/transactions", "transactions", {1: {"transactions": [tx(1)], "meta": {"current_page": 1, "next_page": 2, "total_count": 2}}, 2: {"transactions": [tx(2)], "meta": {"current_page": 2, "next_page": None}}})
+    paged(
+        server,
+        "/v2/transactions",
+        "transactions",
+        {
+            1: {"transactions": [tx(1)], "meta": {"current_page": 1, "next_page": 2, "total_count": 2}},
+            2: {"transactions": [tx(2)], "meta": {"current_page": 2, "next_page": None}},
+        },
+    )
     paginator = qonto.transactions.iterate(bank_account_id="a")
     pages = [p async for p in paginator.pages()]
     assert [len(p) for p in pages] == [1, 1]
-    assert pages[0].meta is not None and pages[0].meta.total_count == 2
+    assert pages[0].meta is not None
+    assert pages[0].meta.total_count == 2
     assert [t.id for t in await paginator.to_list()] == ["tx-1", "tx-2"]
     assert [t.id for t in await paginator.to_list(limit=1)] == ["tx-1"]
 
@@ -300,7 +352,8 @@ async def test_staging_gate_over_real_http(sandbox_server: LoopbackServer) -> No
 async def test_redirects_never_carry_credentials_elsewhere(server: LoopbackServer) -> None:
     other = await LoopbackServer(requires_staging_token=False).start()
     try:
-        assert other.environment is not None and server.environment is not None
+        assert other.environment is not None
+        assert server.environment is not None
 
         async def redirect(_request: web.Request) -> web.StreamResponse:
             raise web.HTTPTemporaryRedirect(f"{other.environment.api_url}/v2/organization")  # type: ignore[union-attr]
@@ -325,13 +378,17 @@ async def test_timeouts_are_typed(server: LoopbackServer) -> None:
         return web.json_response({})
 
     server.route("GET", "/v2/organization")(slow)
-    async with QontoClient(auth=KEY, environment=server.environment, timeout=Timeout(total=0.2), retry=RetryPolicy.disabled()) as qonto:
+    async with QontoClient(
+        auth=KEY, environment=server.environment, timeout=Timeout(total=0.2), retry=RetryPolicy.disabled()
+    ) as qonto:
         with pytest.raises(QontoTimeoutError, match="timed out"):
             await qonto.organization.get()
     release.set()
 
 
-async def test_with_options_shares_the_pool_and_changes_settings(qonto: QontoClient, server: LoopbackServer) -> None:
+async def test_with_options_shares_the_pool_and_changes_settings(
+    qonto: QontoClient, server: LoopbackServer
+) -> None:
     server.json("GET", "/v2/organization", {"organization": {"id": "o"}})
     fast = qonto.with_options(timeout=5, retry=RetryPolicy.disabled())
     assert fast.options.timeout == Timeout(connect=5.0, total=5.0)
@@ -347,7 +404,9 @@ async def test_with_options_shares_the_pool_and_changes_settings(qonto: QontoCli
 async def test_organization_id_header_for_the_user_oauth_flow(server: LoopbackServer) -> None:
     assert server.environment is not None
     server.json("GET", "/v2/organization", {"organization": {"id": "o"}})
-    token = OAuthToken(access_token="at-1", refresh_token="rt-1", expires_at=datetime.now(UTC) + timedelta(hours=1))
+    token = OAuthToken(
+        access_token="at-1", refresh_token="rt-1", expires_at=datetime.now(UTC) + timedelta(hours=1)
+    )
     auth = OAuthBearerAuth(client_id="cid", client_secret="csecret", token=token)
     with pytest.raises(ConfigurationError, match="User OAuth"):
         QontoClient(auth=KEY, environment=server.environment, organization_id="org-1")
@@ -401,7 +460,14 @@ def test_from_env_static_key_and_errors(tmp_path: Any) -> None:
     assert client.environment.name == "production"
     assert isinstance(client.auth, StaticKeyAuth)
     assert SECRET not in repr(client)
-    sandbox = QontoClient.from_env({"QONTO_LOGIN": LOGIN, "QONTO_SECRET_KEY": SECRET, "QONTO_ENVIRONMENT": "sandbox", "QONTO_STAGING_TOKEN": "stg"})
+    sandbox = QontoClient.from_env(
+        {
+            "QONTO_LOGIN": LOGIN,
+            "QONTO_SECRET_KEY": SECRET,
+            "QONTO_ENVIRONMENT": "sandbox",
+            "QONTO_STAGING_TOKEN": "stg",
+        }
+    )
     assert sandbox.environment.name == "sandbox"
     cases: list[tuple[dict[str, str], str]] = [
         ({}, "no credentials"),
@@ -413,7 +479,10 @@ def test_from_env_static_key_and_errors(tmp_path: Any) -> None:
         ({"QONTO_LOGIN": LOGIN, "QONTO_SECRET_KEY": SECRET, "QONTO_STAGING_TOKEN": "x"}, "only for the sandbox"),
         ({"QONTO_CLIENT_ID": "c", "QONTO_CLIENT_SECRET": "s"}, "QONTO_TOKEN_FILE"),
         ({"QONTO_CLIENT_ID": "c"}, "QONTO_CLIENT_SECRET"),
-        ({"QONTO_CLIENT_ID": "c", "QONTO_CLIENT_SECRET": "s", "QONTO_TOKEN_FILE": str(tmp_path / "t.json")}, "QONTO_REFRESH_TOKEN"),
+        (
+            {"QONTO_CLIENT_ID": "c", "QONTO_CLIENT_SECRET": "s", "QONTO_TOKEN_FILE": str(tmp_path / "t.json")},
+            "QONTO_REFRESH_TOKEN",
+        ),
     ]
     for environ, fragment in cases:
         with pytest.raises(ConfigurationError, match=fragment) as info:
@@ -425,7 +494,12 @@ def test_from_env_static_key_and_errors(tmp_path: Any) -> None:
 
 def test_from_env_oauth_seeds_from_refresh_token(tmp_path: Any) -> None:
     client = QontoClient.from_env(
-        {"QONTO_CLIENT_ID": "cid", "QONTO_CLIENT_SECRET": "cs", "QONTO_TOKEN_FILE": str(tmp_path / "t.json"), "QONTO_REFRESH_TOKEN": "rt-seed"}
+        {
+            "QONTO_CLIENT_ID": "cid",
+            "QONTO_CLIENT_SECRET": "cs",
+            "QONTO_TOKEN_FILE": str(tmp_path / "t.json"),
+            "QONTO_REFRESH_TOKEN": "rt-seed",
+        }
     )
     auth = client.auth
     assert isinstance(auth, OAuthBearerAuth)

@@ -36,7 +36,13 @@ def test_main_job_command_runs_offline() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QONTO_")}
     env["PYTHONWARNINGS"] = "error"
     done = subprocess.run(
-        [sys.executable, str(QUICKSTART)], capture_output=True, text=True, timeout=60, env=env, cwd=ROOT, check=False
+        [sys.executable, str(QUICKSTART)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -82,12 +81,18 @@ async def test_exact_headers_on_a_get(session: QontoSession, mocked: aioresponse
     assert await session.request(get()) == {"ok": True}
     [(method, url, kwargs)] = sent_requests(mocked)
     assert (method, url) == ("GET", f"{API}/v2/organization")
-    assert kwargs["headers"] == {"Accept": "application/json", "User-Agent": USER_AGENT, "Authorization": AUTH_VALUE}
+    assert kwargs["headers"] == {
+        "Accept": "application/json",
+        "User-Agent": USER_AGENT,
+        "Authorization": AUTH_VALUE,
+    }
     assert kwargs["allow_redirects"] is False
     assert "qonto-async/" in USER_AGENT
 
 
-async def test_sandbox_sends_the_staging_token_on_every_attempt(sandbox_session: QontoSession, mocked: aioresponses) -> None:
+async def test_sandbox_sends_the_staging_token_on_every_attempt(
+    sandbox_session: QontoSession, mocked: aioresponses
+) -> None:
     url = f"{SANDBOX_API}/v2/organization"
     mocked.get(url, status=503)
     mocked.get(url, payload={"ok": 1})
@@ -125,15 +130,27 @@ async def test_auth_headers_are_asked_for_on_every_attempt(mocked: aioresponses,
         mocked.get(f"{API}/v2/organization", payload={})
         await s.request(get())
     assert auth.attempts == [1, 2, 3]
-    assert [kw["headers"]["Authorization"] for _, _, kw in sent_requests(mocked)] == ["custom-1", "custom-2", "custom-3"]
+    assert [kw["headers"]["Authorization"] for _, _, kw in sent_requests(mocked)] == [
+        "custom-1",
+        "custom-2",
+        "custom-3",
+    ]
 
 
-async def test_idempotency_key_is_generated_once_and_reused_on_every_retry(session: QontoSession, mocked: aioresponses) -> None:
+async def test_idempotency_key_is_generated_once_and_reused_on_every_retry(
+    session: QontoSession, mocked: aioresponses
+) -> None:
     url = f"{API}/v2/internal_transfers"
     mocked.post(url, status=503)
     mocked.post(url, exception=aiohttp.ServerDisconnectedError())
     mocked.post(url, status=201, payload={"internal_transfer": {"id": "t1"}})
-    req = Request(method="POST", path="/v2/internal_transfers", json={"a": 1}, decode=_identity, idempotent_key_supported=True)
+    req = Request(
+        method="POST",
+        path="/v2/internal_transfers",
+        json={"a": 1},
+        decode=_identity,
+        idempotent_key_supported=True,
+    )
     assert await session.request(req) == {"internal_transfer": {"id": "t1"}}
     calls = sent_requests(mocked)
     keys = {kw["headers"]["X-Qonto-Idempotency-Key"] for _, _, kw in calls}
@@ -146,7 +163,9 @@ async def test_idempotency_key_is_generated_once_and_reused_on_every_retry(sessi
 async def test_each_logical_write_gets_its_own_key(session: QontoSession, mocked: aioresponses) -> None:
     url = f"{API}/v2/internal_transfers"
     mocked.post(url, payload={}, repeat=True)
-    req = Request(method="POST", path="/v2/internal_transfers", json={}, decode=_identity, idempotent_key_supported=True)
+    req = Request(
+        method="POST", path="/v2/internal_transfers", json={}, decode=_identity, idempotent_key_supported=True
+    )
     await session.request(req)
     await session.request(req)
     keys = [kw["headers"]["X-Qonto-Idempotency-Key"] for _, _, kw in sent_requests(mocked)]
@@ -156,7 +175,9 @@ async def test_each_logical_write_gets_its_own_key(session: QontoSession, mocked
 
 async def test_caller_key_is_used_verbatim(session: QontoSession, mocked: aioresponses) -> None:
     mocked.post(f"{API}/v2/internal_transfers", payload={})
-    req = Request(method="POST", path="/v2/internal_transfers", json={}, decode=_identity, idempotency_key="my-key-1")
+    req = Request(
+        method="POST", path="/v2/internal_transfers", json={}, decode=_identity, idempotency_key="my-key-1"
+    )
     await session.request(req)
     [(_, _, kwargs)] = sent_requests(mocked)
     assert kwargs["headers"]["X-Qonto-Idempotency-Key"] == "my-key-1"
@@ -186,7 +207,9 @@ async def test_retry_after_seconds_is_honoured(session: QontoSession, mocked: ai
     assert no_sleep.delays == [3.0]
 
 
-async def test_retry_after_http_date_is_honoured(session: QontoSession, mocked: aioresponses, no_sleep: Any) -> None:
+async def test_retry_after_http_date_is_honoured(
+    session: QontoSession, mocked: aioresponses, no_sleep: Any
+) -> None:
     from datetime import UTC, datetime, timedelta
     from email.utils import format_datetime
 
@@ -199,7 +222,9 @@ async def test_retry_after_http_date_is_honoured(session: QontoSession, mocked: 
     assert 15 < no_sleep.delays[0] <= 20
 
 
-async def test_huge_retry_after_raises_instead_of_waiting(session: QontoSession, mocked: aioresponses, no_sleep: Any) -> None:
+async def test_huge_retry_after_raises_instead_of_waiting(
+    session: QontoSession, mocked: aioresponses, no_sleep: Any
+) -> None:
     mocked.get(f"{API}/v2/organization", status=429, headers={"Retry-After": "86400", "X-Tyk-Trace-Id": TRACE})
     with pytest.raises(RateLimitError) as info:
         await session.request(get())
@@ -210,7 +235,9 @@ async def test_huge_retry_after_raises_instead_of_waiting(session: QontoSession,
 
 async def test_retries_stop_at_max_attempts(mocked: aioresponses, no_sleep: Any) -> None:
     policy = RetryPolicy(max_attempts=3, backoff_base=1.0, backoff_max=4.0)
-    async with QontoSession(environment=PRODUCTION, auth=StaticKeyAuth(login=LOGIN, secret_key=SECRET), sleep=no_sleep) as s:
+    async with QontoSession(
+        environment=PRODUCTION, auth=StaticKeyAuth(login=LOGIN, secret_key=SECRET), sleep=no_sleep
+    ) as s:
         mocked.get(f"{API}/v2/organization", status=500, repeat=True)
         with pytest.raises(ServerError):
             await s.request(get(), s.options.__class__(retry=policy))
@@ -222,7 +249,9 @@ async def test_retries_stop_at_max_attempts(mocked: aioresponses, no_sleep: Any)
 
 async def test_total_time_cap_stops_retries(mocked: aioresponses, no_sleep: Any) -> None:
     policy = RetryPolicy(max_attempts=10, total_timeout=5.0)
-    async with QontoSession(environment=PRODUCTION, auth=StaticKeyAuth(login=LOGIN, secret_key=SECRET), sleep=no_sleep) as s:
+    async with QontoSession(
+        environment=PRODUCTION, auth=StaticKeyAuth(login=LOGIN, secret_key=SECRET), sleep=no_sleep
+    ) as s:
         mocked.get(f"{API}/v2/organization", status=429, headers={"Retry-After": "10"}, repeat=True)
         with pytest.raises(RateLimitError):
             await s.request(get(), s.options.__class__(retry=policy))
@@ -231,7 +260,7 @@ async def test_total_time_cap_stops_retries(mocked: aioresponses, no_sleep: Any)
 
 async def test_timeouts_are_wrapped_and_retried_for_gets(session: QontoSession, mocked: aioresponses) -> None:
     url = f"{API}/v2/organization"
-    mocked.get(url, exception=asyncio.TimeoutError())
+    mocked.get(url, exception=TimeoutError())
     mocked.get(url, payload={"ok": 1})
     assert await session.request(get()) == {"ok": 1}
     mocked.get(url, exception=aiohttp.ServerTimeoutError("slow"), repeat=True)
@@ -252,27 +281,113 @@ ERROR_SHAPES: list[tuple[str, int, Any, type[APIError], str | None, str]] = [
     (
         "errors-array",
         422,
-        {"errors": [{"code": "not_in_list", "detail": "status must be one of: x", "source": {"parameter": "status"}}], "trace_id": TRACE},
+        {
+            "errors": [
+                {"code": "not_in_list", "detail": "status must be one of: x", "source": {"parameter": "status"}}
+            ],
+            "trace_id": TRACE,
+        },
         ValidationError,
         "not_in_list",
         "status must be one of: x (status)",
     ),
-    ("errors-single-object", 422, {"errors": {"code": "invalid", "detail": "bad", "status": 422, "message": "m"}}, ValidationError, "invalid", "bad"),
-    ("flat-webhook", 400, {"code": "invalid_url", "detail": "callback_url must be https"}, ValidationError, "invalid_url", "must be https"),
-    ("flat-412", 412, {"message": "Invalid SCA session token", "code": "invalid_sca"}, ScaSessionInvalidError, "invalid_sca", "Invalid SCA"),
-    ("message-not-detail", 400, {"errors": [{"code": "date_invalid", "message": "The datetime in settled_at_from param isn't well formatted"}]}, ValidationError, "date_invalid", "well formatted"),
-    ("errors-message-object", 422, {"errors": {"message": "Not found"}, "trace_id": TRACE}, ValidationError, None, "Not found"),
-    ("jsonapi-full", 504, {"errors": [{"id": "x", "status": "504", "code": "timeout", "title": "Gateway", "detail": "upstream", "source": {"header": "X"}}]}, ServerError, "timeout", "upstream"),
-    ("conflict", 409, {"errors": [{"code": "invoice_number_already_exists", "detail": "dup"}]}, ConflictError, "invoice_number_already_exists", "dup"),
-    ("forbidden", 403, {"errors": [{"code": "forbidden", "detail": "pricing plan"}]}, PermissionDeniedError, "forbidden", "pricing plan"),
+    (
+        "errors-single-object",
+        422,
+        {"errors": {"code": "invalid", "detail": "bad", "status": 422, "message": "m"}},
+        ValidationError,
+        "invalid",
+        "bad",
+    ),
+    (
+        "flat-webhook",
+        400,
+        {"code": "invalid_url", "detail": "callback_url must be https"},
+        ValidationError,
+        "invalid_url",
+        "must be https",
+    ),
+    (
+        "flat-412",
+        412,
+        {"message": "Invalid SCA session token", "code": "invalid_sca"},
+        ScaSessionInvalidError,
+        "invalid_sca",
+        "Invalid SCA",
+    ),
+    (
+        "message-not-detail",
+        400,
+        {
+            "errors": [
+                {"code": "date_invalid", "message": "The datetime in settled_at_from param isn't well formatted"}
+            ]
+        },
+        ValidationError,
+        "date_invalid",
+        "well formatted",
+    ),
+    (
+        "errors-message-object",
+        422,
+        {"errors": {"message": "Not found"}, "trace_id": TRACE},
+        ValidationError,
+        None,
+        "Not found",
+    ),
+    (
+        "jsonapi-full",
+        504,
+        {
+            "errors": [
+                {
+                    "id": "x",
+                    "status": "504",
+                    "code": "timeout",
+                    "title": "Gateway",
+                    "detail": "upstream",
+                    "source": {"header": "X"},
+                }
+            ]
+        },
+        ServerError,
+        "timeout",
+        "upstream",
+    ),
+    (
+        "conflict",
+        409,
+        {"errors": [{"code": "invoice_number_already_exists", "detail": "dup"}]},
+        ConflictError,
+        "invoice_number_already_exists",
+        "dup",
+    ),
+    (
+        "forbidden",
+        403,
+        {"errors": [{"code": "forbidden", "detail": "pricing plan"}]},
+        PermissionDeniedError,
+        "forbidden",
+        "pricing plan",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("status", "body", "cls", "code", "fragment"), [s[1:] for s in ERROR_SHAPES], ids=[s[0] for s in ERROR_SHAPES])
+@pytest.mark.parametrize(
+    ("status", "body", "cls", "code", "fragment"), [s[1:] for s in ERROR_SHAPES], ids=[s[0] for s in ERROR_SHAPES]
+)
 async def test_every_error_body_shape_becomes_a_typed_error(
-    session: QontoSession, mocked: aioresponses, status: int, body: Any, cls: type[APIError], code: str | None, fragment: str
+    session: QontoSession,
+    mocked: aioresponses,
+    status: int,
+    body: Any,
+    cls: type[APIError],
+    code: str | None,
+    fragment: str,
 ) -> None:
-    mocked.get(f"{API}/v2/organization", status=status, payload=body, headers={"X-Tyk-Trace-Id": TRACE}, repeat=True)
+    mocked.get(
+        f"{API}/v2/organization", status=status, payload=body, headers={"X-Tyk-Trace-Id": TRACE}, repeat=True
+    )
     with pytest.raises(cls) as info:
         await session.request(get(), session.options.__class__(retry=RetryPolicy.disabled()))
     err = info.value
@@ -284,22 +399,39 @@ async def test_every_error_body_shape_becomes_a_typed_error(
 
 
 async def test_text_plain_404_keeps_the_header_trace_id(session: QontoSession, mocked: aioresponses) -> None:
-    mocked.get(f"{API}/v2/transactions/x", status=404, body="", content_type="text/plain", headers={"X-Tyk-Trace-Id": TRACE})
+    mocked.get(
+        f"{API}/v2/transactions/x",
+        status=404,
+        body="",
+        content_type="text/plain",
+        headers={"X-Tyk-Trace-Id": TRACE},
+    )
     with pytest.raises(NotFoundError) as info:
         await session.request(get("/v2/transactions/x"))
     assert info.value.trace_id == TRACE
     assert str(info.value) == f"404 on GET /v2/transactions/x: not found (trace id: {TRACE})"
 
 
-async def test_body_trace_id_is_used_when_the_header_is_missing(session: QontoSession, mocked: aioresponses) -> None:
-    mocked.get(f"{API}/v2/organization", status=400, payload={"errors": [{"code": "x", "detail": "y"}], "trace_id": "body-trace"})
+async def test_body_trace_id_is_used_when_the_header_is_missing(
+    session: QontoSession, mocked: aioresponses
+) -> None:
+    mocked.get(
+        f"{API}/v2/organization",
+        status=400,
+        payload={"errors": [{"code": "x", "detail": "y"}], "trace_id": "body-trace"},
+    )
     with pytest.raises(ValidationError) as info:
         await session.request(get())
     assert info.value.trace_id == "body-trace"
 
 
 async def test_401_explains_the_credential_checks(session: QontoSession, mocked: aioresponses) -> None:
-    mocked.get(f"{API}/v2/organization", status=401, payload={"errors": [{"code": "unauthorized", "detail": "Invalid credentials"}]}, headers={"X-Tyk-Trace-Id": TRACE})
+    mocked.get(
+        f"{API}/v2/organization",
+        status=401,
+        payload={"errors": [{"code": "unauthorized", "detail": "Invalid credentials"}]},
+        headers={"X-Tyk-Trace-Id": TRACE},
+    )
     with pytest.raises(AuthenticationError) as info:
         await session.request(get())
     text = str(info.value)
@@ -312,9 +444,17 @@ async def test_401_explains_the_credential_checks(session: QontoSession, mocked:
 
 
 async def test_428_carries_the_sca_session(session: QontoSession, mocked: aioresponses) -> None:
-    body = {"code": "sca_required", "message": "SCA required", "sca_session_token": "sca-tok", "action_type": "transfer.single.create", "trace_id": TRACE}
+    body = {
+        "code": "sca_required",
+        "message": "SCA required",
+        "sca_session_token": "sca-tok",
+        "action_type": "transfer.single.create",
+        "trace_id": TRACE,
+    }
     mocked.post(f"{API}/v2/sepa/transfers", status=428, payload=body)
-    req = Request(method="POST", path="/v2/sepa/transfers", json={}, decode=_identity, idempotent_key_supported=True)
+    req = Request(
+        method="POST", path="/v2/sepa/transfers", json={}, decode=_identity, idempotent_key_supported=True
+    )
     with pytest.raises(ScaRequired) as info:
         await session.request(req)
     err = info.value
@@ -324,15 +464,26 @@ async def test_428_carries_the_sca_session(session: QontoSession, mocked: aiores
     assert err.trace_id == TRACE
 
 
-async def test_sandbox_html_200_is_a_staging_token_error(sandbox_session: QontoSession, mocked: aioresponses) -> None:
-    mocked.get(f"{SANDBOX_API}/v2/organization", status=200, body="<!DOCTYPE html><html>OneLogin</html>", content_type="text/html")
+async def test_sandbox_html_200_is_a_staging_token_error(
+    sandbox_session: QontoSession, mocked: aioresponses
+) -> None:
+    mocked.get(
+        f"{SANDBOX_API}/v2/organization",
+        status=200,
+        body="<!DOCTYPE html><html>OneLogin</html>",
+        content_type="text/html",
+    )
     with pytest.raises(StagingTokenError) as info:
         await sandbox_session.request(get())
     assert "X-Qonto-Staging-Token" in str(info.value)
 
 
-async def test_sandbox_redirect_is_a_staging_token_error(sandbox_session: QontoSession, mocked: aioresponses) -> None:
-    mocked.get(f"{SANDBOX_API}/v2/organization", status=302, headers={"Location": "https://qonto.onelogin.com/login"})
+async def test_sandbox_redirect_is_a_staging_token_error(
+    sandbox_session: QontoSession, mocked: aioresponses
+) -> None:
+    mocked.get(
+        f"{SANDBOX_API}/v2/organization", status=302, headers={"Location": "https://qonto.onelogin.com/login"}
+    )
     with pytest.raises(StagingTokenError) as info:
         await sandbox_session.request(get())
     assert "qonto.onelogin.com" in str(info.value)
@@ -340,7 +491,9 @@ async def test_sandbox_redirect_is_a_staging_token_error(sandbox_session: QontoS
 
 
 async def test_production_redirect_is_not_followed(session: QontoSession, mocked: aioresponses) -> None:
-    mocked.get(f"{API}/v2/organization", status=301, headers={"Location": "https://elsewhere.example/v2/organization"})
+    mocked.get(
+        f"{API}/v2/organization", status=301, headers={"Location": "https://elsewhere.example/v2/organization"}
+    )
     with pytest.raises(APIError) as info:
         await session.request(get())
     assert info.value.status == 301
@@ -348,9 +501,24 @@ async def test_production_redirect_is_not_followed(session: QontoSession, mocked
     assert len(sent_requests(mocked)) == 1
 
 
-@pytest.mark.parametrize(("body", "content_type", "fragment"), [(b"", "application/json", "empty"), (b'{"trunc', "application/json", "not JSON"), (b"<html></html>", "text/html", "HTML")])
-async def test_bad_success_bodies_raise_decode_errors(session: QontoSession, mocked: aioresponses, body: bytes, content_type: str, fragment: str) -> None:
-    mocked.get(f"{API}/v2/organization", status=200, body=body, content_type=content_type, headers={"X-Tyk-Trace-Id": TRACE})
+@pytest.mark.parametrize(
+    ("body", "content_type", "fragment"),
+    [
+        (b"", "application/json", "empty"),
+        (b'{"trunc', "application/json", "not JSON"),
+        (b"<html></html>", "text/html", "HTML"),
+    ],
+)
+async def test_bad_success_bodies_raise_decode_errors(
+    session: QontoSession, mocked: aioresponses, body: bytes, content_type: str, fragment: str
+) -> None:
+    mocked.get(
+        f"{API}/v2/organization",
+        status=200,
+        body=body,
+        content_type=content_type,
+        headers={"X-Tyk-Trace-Id": TRACE},
+    )
     with pytest.raises(ResponseDecodeError) as info:
         await session.request(get())
     assert fragment in str(info.value)
@@ -369,7 +537,9 @@ async def test_decoder_failures_are_wrapped(session: QontoSession, mocked: aiore
 
 async def test_sunset_header_warns_once_per_path(session: QontoSession, mocked: aioresponses) -> None:
     url = f"{API}/v1/organizations/pied-piper-7132"
-    mocked.get(url, payload={}, headers={"Sunset": "Tue, 15 Sep 2026 00:00:00 GMT", "Deprecation": "true"}, repeat=True)
+    mocked.get(
+        url, payload={}, headers={"Sunset": "Tue, 15 Sep 2026 00:00:00 GMT", "Deprecation": "true"}, repeat=True
+    )
     with pytest.warns(QontoDeprecationWarning, match="Sep 2026"):
         await session.request(get("/v1/organizations/pied-piper-7132"))
     import warnings
@@ -395,7 +565,9 @@ async def test_use_after_close_is_a_clear_error(mocked: aioresponses) -> None:
     assert sent_requests(mocked) == []
 
 
-async def test_debug_logs_never_show_secrets(session: QontoSession, mocked: aioresponses, caplog: pytest.LogCaptureFixture) -> None:
+async def test_debug_logs_never_show_secrets(
+    session: QontoSession, mocked: aioresponses, caplog: pytest.LogCaptureFixture
+) -> None:
     url = re.compile(rf"^{re.escape(API)}/v2/transactions\?")
     mocked.get(url, status=500)
     mocked.get(url, payload={}, headers={"X-Tyk-Trace-Id": TRACE})

@@ -320,6 +320,14 @@ def _locked_elsewhere(lock_path: Path) -> bool:
     return False
 
 
+def _unlock_leaked_descriptors(lock_path: Path) -> None:
+    """Failure path only: unlock every descriptor of this process open on ``lock_path``."""
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{name}") == str(lock_path):
+                fcntl.flock(int(name), fcntl.LOCK_UN)
+
+
 @pytest.fixture
 def proc_locks() -> None:
     if not Path("/proc/locks").exists():
@@ -390,7 +398,11 @@ async def test_a_waiter_cancelled_while_waiting_does_not_leave_the_lock_held(tok
     release_first.set()
     await t1
     # The abandoned acquisition completes in its thread after the cancel; it must be released, not leaked.
-    await asyncio.wait_for(hold("third"), timeout=10)
+    try:
+        await asyncio.wait_for(hold("third"), timeout=10)
+    except TimeoutError:
+        _unlock_leaked_descriptors(lock_path)  # or the blocked thread would hang the test run at exit
+        pytest.fail("the lock stayed held after the waiter holding it was cancelled")
     await _until_flock_entries(lock_path, held=0, waiting=0)
     assert log == ["first in", "first out", "third in", "third out"]
     assert not _locked_elsewhere(lock_path)
