@@ -32,6 +32,7 @@ from __future__ import annotations
 import enum
 import inspect
 import itertools
+import json
 import linecache
 import threading
 import types
@@ -52,12 +53,21 @@ __all__ = [
     "converter",
     "decoder",
     "list_decoder",
+    "loads",
     "strict_converter",
     "structure",
     "unstructure",
 ]
 
 T = TypeVar("T")
+
+
+def loads(body: bytes | str) -> Any:
+    """Parse a response body. JSON numbers with a fraction become ``Decimal`` at once (qonto-api.md §11: money
+    arrives as JSON numbers on banking resources), so no amount ever passes through a binary float, and the
+    decoders skip a conversion on the hot path."""
+    return json.loads(body, parse_float=Decimal)
+
 
 _Hook = Callable[[Any, Any], Any]
 _NoneType: Final = type(None)
@@ -81,7 +91,10 @@ def _parse_decimal(value: Any) -> Decimal | None:
             result = Decimal(value)
         except InvalidOperation:
             raise ValueError(f"not a decimal amount: {value!r}") from None
-    elif kind is int or kind is Decimal:
+    elif kind is Decimal:
+        # loads() parses JSON numbers straight into Decimal: nothing to convert.
+        result = value
+    elif kind is int:
         result = Decimal(value)
     else:
         raise TypeError(f"expected a decimal amount (a string or a number), got {kind.__name__}: {value!r}")

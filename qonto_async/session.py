@@ -47,6 +47,7 @@ from qonto_async.errors import (
     parse_error_body,
 )
 from qonto_async.retry import RetryPolicy, parse_retry_after
+from qonto_async.serde import loads
 
 __all__ = ["QontoSession", "Request", "RequestOptions", "ResponseInfo", "Timeout", "capture_responses"]
 
@@ -533,7 +534,7 @@ class QontoSession:
                 trace_id=trace_id,
             )
         try:
-            data = json.loads(sent.body)
+            data = loads(sent.body)
         except ValueError:
             kind = "an HTML page" if _is_html(sent.content_type, sent.body) else "a body that is not JSON"
             raise ResponseDecodeError(
