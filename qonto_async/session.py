@@ -524,35 +524,21 @@ class QontoSession:
         decode = req.decode
         if decode is None:
             return None  # type: ignore[return-value]
-        trace_id = sent.headers.get(TRACE_ID_HEADER)
         if not sent.body:
-            raise ResponseDecodeError(
-                "expected a JSON body, got an empty response",
-                status=sent.status,
-                method=method,
-                url=_redact_url(url),
-                trace_id=trace_id,
-            )
+            raise _decode_failure(sent, method, url, "expected a JSON body, got an empty response")
         try:
             data = loads(sent.body)
         except ValueError:
             kind = "an HTML page" if _is_html(sent.content_type, sent.body) else "a body that is not JSON"
-            raise ResponseDecodeError(
-                f"expected JSON, got {kind}",
-                status=sent.status,
-                method=method,
-                url=_redact_url(url),
-                trace_id=trace_id,
-            ) from None
+            raise _decode_failure(sent, method, url, f"expected JSON, got {kind}") from None
         try:
             return decode(data)
         except Exception as exc:
-            raise ResponseDecodeError(
+            raise _decode_failure(
+                sent,
+                method,
+                url,
                 f"the response does not match the expected shape ({type(exc).__name__}: {_short(exc)})",
-                status=sent.status,
-                method=method,
-                url=_redact_url(url),
-                trace_id=trace_id,
             ) from exc
 
     def _staging_error(self, method: str, url: str, sent: _Sent, trace_id: str | None) -> StagingTokenError:
@@ -651,6 +637,16 @@ class QontoSession:
         if link:
             text += f"; see {link}"
         warnings.warn(text, QontoDeprecationWarning, stacklevel=4)
+
+
+def _decode_failure(sent: _Sent, method: str, url: str, message: str) -> ResponseDecodeError:
+    return ResponseDecodeError(
+        message,
+        status=sent.status,
+        method=method,
+        url=_redact_url(url),
+        trace_id=sent.headers.get(TRACE_ID_HEADER),
+    )
 
 
 def _short(exc: BaseException) -> str:
