@@ -391,6 +391,9 @@ class QontoSession:
         reauthenticated = False
         debug = _log.isEnabledFor(logging.DEBUG)
         while True:
+            if self._closed:
+                # aclose() ran while this call was refreshing or waiting to retry.
+                raise ClientClosedError("this Qonto client was closed while the request was in progress")
             attempt += 1
             ctx: AuthContext | None = None
             auth_headers: Mapping[str, str] = {}
@@ -505,6 +508,11 @@ class QontoSession:
             ) as resp:
                 payload = await resp.read()
                 return _Sent(resp.status, resp.headers, payload)
+        except RuntimeError:
+            # aiohttp raises a bare RuntimeError("Session is closed") for a session closed under us.
+            if http.closed:
+                raise ClientClosedError("this Qonto client was closed while the request was in progress") from None
+            raise
         except TimeoutError:
             raise QontoTimeoutError(
                 f"{method} {_redact_url(url)} timed out (connect {timeout.connect}s, total {timeout.total}s)",
@@ -512,6 +520,8 @@ class QontoSession:
                 url=_redact_url(url),
             ) from None
         except aiohttp.ClientError as exc:
+            if http.closed:
+                raise ClientClosedError("this Qonto client was closed while the request was in progress") from None
             raise QontoConnectionError(
                 f"{method} {_redact_url(url)} failed: {type(exc).__name__}: {_QUERY.sub('?…', str(exc))}",
                 method=method,

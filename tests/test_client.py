@@ -506,3 +506,22 @@ def test_from_env_oauth_seeds_from_refresh_token(tmp_path: Any) -> None:
     assert auth.token.refresh_token == "rt-seed"
     assert auth.token.expires_within(0)
     assert "rt-seed" not in repr(client)
+
+
+async def test_closing_during_a_request_gives_client_closed_error(server: LoopbackServer) -> None:
+    import asyncio
+
+    assert server.environment is not None
+    arrived = asyncio.Event()
+
+    async def flaky(_request: web.Request) -> web.StreamResponse:
+        arrived.set()
+        return web.json_response({"errors": [{"code": "unavailable"}]}, status=503)
+
+    server.route("GET", "/v2/organization")(flaky)
+    qonto = QontoClient(auth=KEY, environment=server.environment, retry=RetryPolicy(backoff_base=0.05))
+    call = asyncio.create_task(qonto.organization.get())
+    await arrived.wait()
+    await qonto.aclose()
+    with pytest.raises(ClientClosedError, match="closed while the request"):
+        await call

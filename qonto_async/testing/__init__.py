@@ -1,0 +1,20 @@
+"""``qonto_async.testing``: a local Qonto for tests, demos and benchmarks (DESIGN §8).
+
+::
+
+    from qonto_async import QontoClient
+    from qonto_async.testing import FakeQonto
+
+    async with FakeQonto() as fake, QontoClient(
+        auth=fake.static_key_auth(), environment=fake.environment, staging_token=fake.staging_token
+    ) as qonto:
+        org = await qonto.organization.get()
+
+The pytest fixture ``qonto_fake`` lives in :mod:`qonto_async.testing.plugin`; importing this package never
+imports pytest.
+"""
+
+from qonto_async.testing._faults import Fault, FaultPlan
+from qonto_async.testing._server import FakeQonto, JournalEntry, Quirks, ScaSettings
+
+__all__ = ["FakeQonto", "Fault", "FaultPlan", "JournalEntry", "Quirks", "ScaSettings"]
