@@ -323,7 +323,9 @@ class FakeQonto:
             return self
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # A delay fault must not hold up stop() for its whole length: in-flight handlers get 0.25 s, then are
+        # cancelled.
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.25)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", self._port)
         try:
@@ -509,7 +511,10 @@ class FakeQonto:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         trace = f"{_rng.getrandbits(128):032x}"
-        body = await request.read() if request.body_exists else b""
+        try:
+            body = await request.read() if request.body_exists else b""
+        except web.HTTPRequestEntityTooLarge:
+            return self._error(413, "payload_too_large", "The request body is too large", trace)
         ctx = _Ctx(request, trace, body)
         entry = None
         if self.record_journal:
@@ -1086,7 +1091,13 @@ class FakeQonto:
             amount = Decimal(str(transfer["amount"]))
         except InvalidOperation:
             amount = Decimal(-1)
-        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        exponent = amount.as_tuple().exponent
+        if (
+            not amount.is_finite()
+            or not isinstance(exponent, int)
+            or exponent < -2
+            or not Decimal(0) < amount < Decimal(10**9)
+        ):
             return invalid(
                 "invalid", "amount must be a positive decimal with at most 2 decimals", "/internal_transfer/amount"
             )

@@ -41,7 +41,9 @@ class Raw:
         if staging and self.fake.staging_token is not None:
             sent["X-Qonto-Staging-Token"] = self.fake.staging_token
         sent.update(headers or {})
-        async with self.http.request(method, self.fake.url + path, headers=sent, allow_redirects=False, **kwargs) as r:
+        async with self.http.request(
+            method, self.fake.url + path, headers=sent, allow_redirects=False, **kwargs
+        ) as r:
             return r.status, r.headers, await r.read()
 
     async def json(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
