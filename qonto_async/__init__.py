@@ -59,6 +59,7 @@ from qonto_async.errors import (
 from qonto_async.pagination import AsyncPaginator, Page, PaginationError
 from qonto_async.retry import RetryPolicy
 from qonto_async.session import ResponseInfo, Timeout, capture_responses
+from qonto_async.sync import SyncQontoClient
 
 __all__ = [
     "PRODUCTION",
@@ -102,6 +103,7 @@ __all__ = [
     "ServerError",
     "StagingTokenError",
     "StaticKeyAuth",
+    "SyncQontoClient",
     "Timeout",
     "TokenStore",
     "TokenStoreError",

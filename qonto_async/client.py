@@ -115,72 +115,7 @@ class QontoClient:
 
         Keyword ``overrides`` are passed to the constructor and win over the variables.
         """
-        env = dict(os.environ if environ is None else environ)
-
-        def get(name: str) -> str | None:
-            value = env.get(name)
-            if value is None or value == "":
-                return None
-            if value != value.strip():
-                raise ConfigurationError(f"{name} has leading or trailing whitespace; remove it.")
-            return value
-
-        login, secret = get("QONTO_LOGIN"), get("QONTO_SECRET_KEY")
-        client_id, client_secret = get("QONTO_CLIENT_ID"), get("QONTO_CLIENT_SECRET")
-        kwargs: dict[str, Any] = {
-            "environment": get("QONTO_ENVIRONMENT") or "production",
-            "staging_token": get("QONTO_STAGING_TOKEN"),
-            "organization_id": get("QONTO_ORGANIZATION_ID"),
-        }
-        if "auth" not in overrides:
-            static_given = login is not None or secret is not None
-            oauth_given = client_id is not None or client_secret is not None
-            if static_given and oauth_given:
-                raise ConfigurationError(
-                    "both an API key (QONTO_LOGIN/QONTO_SECRET_KEY) and OAuth (QONTO_CLIENT_ID/"
-                    "QONTO_CLIENT_SECRET) are configured; set only one."
-                )
-            if static_given:
-                why = "the API key needs QONTO_LOGIN and QONTO_SECRET_KEY"
-                kwargs["auth"] = StaticKeyAuth(
-                    login=_required("QONTO_LOGIN", login, why),
-                    secret_key=_required("QONTO_SECRET_KEY", secret, why),
-                )
-            elif oauth_given:
-                kwargs["auth"] = cls._oauth_from_env(get, client_id, client_secret)
-            else:
-                raise ConfigurationError(
-                    "no credentials configured: set QONTO_LOGIN and QONTO_SECRET_KEY (API key), or "
-                    "QONTO_CLIENT_ID, QONTO_CLIENT_SECRET and QONTO_TOKEN_FILE (OAuth)."
-                )
-        kwargs.update(overrides)
-        return cls(**kwargs)
-
-    @staticmethod
-    def _oauth_from_env(get: Any, client_id: str | None, client_secret: str | None) -> OAuthBearerAuth:
-        why = "OAuth needs QONTO_CLIENT_ID and QONTO_CLIENT_SECRET"
-        client_id = _required("QONTO_CLIENT_ID", client_id, why)
-        client_secret = _required("QONTO_CLIENT_SECRET", client_secret, why)
-        token_file = get("QONTO_TOKEN_FILE")
-        if token_file is None:
-            raise ConfigurationError(
-                "QONTO_TOKEN_FILE is not set: OAuth refresh tokens rotate, so the live token pair must be kept "
-                "in a file (created with mode 0600). Run the OAuth login once to fill it."
-            )
-        store = FileTokenStore(token_file)
-        token = store._load_sync()
-        if token is None:
-            refresh = get("QONTO_REFRESH_TOKEN")
-            if refresh is None:
-                raise ConfigurationError(
-                    f"QONTO_TOKEN_FILE ({token_file}) holds no token yet; authorize once, or set "
-                    "QONTO_REFRESH_TOKEN to seed it."
-                )
-            # No access token yet: an already-expired placeholder makes the first request refresh.
-            token = OAuthToken(
-                access_token="unset", refresh_token=refresh, expires_at=datetime.fromtimestamp(0, UTC)
-            )
-        return OAuthBearerAuth(client_id=client_id, client_secret=client_secret, token=token, token_store=store)
+        return cls(**_kwargs_from_env(environ, overrides))
 
     def with_options(
         self,
@@ -239,3 +174,71 @@ class QontoClient:
 
     def __repr__(self) -> str:
         return f"QontoClient(environment={self.environment.name!r}, auth={self._session.auth!r})"
+
+
+def _kwargs_from_env(environ: Mapping[str, str] | None, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Constructor arguments from QONTO_* variables (see :meth:`QontoClient.from_env`); ``overrides`` win."""
+    env = dict(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        if value is None or value == "":
+            return None
+        if value != value.strip():
+            raise ConfigurationError(f"{name} has leading or trailing whitespace; remove it.")
+        return value
+
+    login, secret = get("QONTO_LOGIN"), get("QONTO_SECRET_KEY")
+    client_id, client_secret = get("QONTO_CLIENT_ID"), get("QONTO_CLIENT_SECRET")
+    kwargs: dict[str, Any] = {
+        "environment": get("QONTO_ENVIRONMENT") or "production",
+        "staging_token": get("QONTO_STAGING_TOKEN"),
+        "organization_id": get("QONTO_ORGANIZATION_ID"),
+    }
+    if "auth" not in overrides:
+        static_given = login is not None or secret is not None
+        oauth_given = client_id is not None or client_secret is not None
+        if static_given and oauth_given:
+            raise ConfigurationError(
+                "both an API key (QONTO_LOGIN/QONTO_SECRET_KEY) and OAuth (QONTO_CLIENT_ID/"
+                "QONTO_CLIENT_SECRET) are configured; set only one."
+            )
+        if static_given:
+            why = "the API key needs QONTO_LOGIN and QONTO_SECRET_KEY"
+            kwargs["auth"] = StaticKeyAuth(
+                login=_required("QONTO_LOGIN", login, why),
+                secret_key=_required("QONTO_SECRET_KEY", secret, why),
+            )
+        elif oauth_given:
+            kwargs["auth"] = _oauth_from_env(get, client_id, client_secret)
+        else:
+            raise ConfigurationError(
+                "no credentials configured: set QONTO_LOGIN and QONTO_SECRET_KEY (API key), or "
+                "QONTO_CLIENT_ID, QONTO_CLIENT_SECRET and QONTO_TOKEN_FILE (OAuth)."
+            )
+    kwargs.update(overrides)
+    return kwargs
+
+
+def _oauth_from_env(get: Any, client_id: str | None, client_secret: str | None) -> OAuthBearerAuth:
+    why = "OAuth needs QONTO_CLIENT_ID and QONTO_CLIENT_SECRET"
+    client_id = _required("QONTO_CLIENT_ID", client_id, why)
+    client_secret = _required("QONTO_CLIENT_SECRET", client_secret, why)
+    token_file = get("QONTO_TOKEN_FILE")
+    if token_file is None:
+        raise ConfigurationError(
+            "QONTO_TOKEN_FILE is not set: OAuth refresh tokens rotate, so the live token pair must be kept "
+            "in a file (created with mode 0600). Run the OAuth login once to fill it."
+        )
+    store = FileTokenStore(token_file)
+    token = store._load_sync()
+    if token is None:
+        refresh = get("QONTO_REFRESH_TOKEN")
+        if refresh is None:
+            raise ConfigurationError(
+                f"QONTO_TOKEN_FILE ({token_file}) holds no token yet; authorize once, or set "
+                "QONTO_REFRESH_TOKEN to seed it."
+            )
+        # No access token yet: an already-expired placeholder makes the first request refresh.
+        token = OAuthToken(access_token="unset", refresh_token=refresh, expires_at=datetime.fromtimestamp(0, UTC))
+    return OAuthBearerAuth(client_id=client_id, client_secret=client_secret, token=token, token_store=store)

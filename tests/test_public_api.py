@@ -49,6 +49,7 @@ PUBLIC = [
     "ServerError",
     "StagingTokenError",
     "StaticKeyAuth",
+    "SyncQontoClient",
     "Timeout",
     "TokenStore",
     "TokenStoreError",

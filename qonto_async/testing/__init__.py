@@ -10,11 +10,13 @@
     ) as qonto:
         org = await qonto.organization.get()
 
-The pytest fixture ``qonto_fake`` lives in :mod:`qonto_async.testing.plugin`; importing this package never
+For blocking code (``SyncQontoClient``, worker threads), ``with fake_in_thread() as fake:`` runs one on a
+background thread. The pytest fixture ``qonto_fake`` lives in :mod:`qonto_async.testing.plugin`; importing this package never
 imports pytest.
 """
 
 from qonto_async.testing._faults import Fault, FaultPlan
 from qonto_async.testing._server import FakeQonto, JournalEntry, Quirks, ScaSettings
+from qonto_async.testing._threaded import fake_in_thread
 
-__all__ = ["FakeQonto", "Fault", "FaultPlan", "JournalEntry", "Quirks", "ScaSettings"]
+__all__ = ["FakeQonto", "Fault", "FaultPlan", "JournalEntry", "Quirks", "ScaSettings", "fake_in_thread"]

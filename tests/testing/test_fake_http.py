@@ -372,5 +372,6 @@ def test_public_api_of_qonto_async_testing_is_pinned() -> None:
         "JournalEntry",
         "Quirks",
         "ScaSettings",
+        "fake_in_thread",
     ]
     assert sorted(qonto_async.testing.__all__) == qonto_async.testing.__all__

@@ -1,0 +1,1 @@
+"""Integrations with web frameworks: one client per application, opened at startup and closed at shutdown."""

@@ -1,0 +1,457 @@
+"""``SyncQontoClient``: the same API, blocking, for worker threads, job queues and WSGI servers.
+
+One background thread runs one event loop that owns one :class:`~qonto_async.QontoClient`: one connection pool
+and one OAuth refresh lock shared by every calling thread. Each operation is declared once on the async
+resources; the sync namespaces only point at them (:func:`_blocking`, :func:`_blocking_iter`), so the two APIs
+cannot drift apart and mypy checks the sync signatures from the async ones.
+
+Fork safety: a child process (pre-fork servers) never touches the parent's loop thread or sockets; it starts its
+own, lazily, on its first call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import threading
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+
+from qonto_async.client import QontoClient, _kwargs_from_env
+from qonto_async.errors import ClientClosedError, QontoTimeoutError
+from qonto_async.pagination import AsyncPaginator, Page
+from qonto_async.resources._base import Resource
+from qonto_async.resources.bank_accounts import BankAccountsResource
+from qonto_async.resources.oauth import OAuthResource
+from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.transactions import TransactionsResource
+
+__all__ = ["SyncPaginator", "SyncQontoClient"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+R = TypeVar("R", bound=Resource)
+
+
+class _LoopThread:
+    """A daemon thread running an event loop, for one process (a forked child makes its own).
+
+    Calls from other threads are queued and the loop is woken once per batch, not once per call: under load from
+    many threads, the wake-up (a write to the loop's self-pipe) is what dominates a small request's cost.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self._pending: list[_Call[Any]] = []
+        self._pending_lock = threading.Lock()
+        self._wake_scheduled = False
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), name=name, daemon=True)
+        self.thread.start()
+        ready.wait()
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(ready.set)
+        try:
+            self.loop.run_forever()
+        finally:
+            self.loop.close()
+
+    def submit(self, make: Callable[[], Awaitable[T]]) -> _Call[T]:
+        """Run ``make()`` on the loop (the awaitable is created there); ``.wait()`` returns its outcome."""
+        call: _Call[T] = _Call(make, self.loop)
+        with self._pending_lock:
+            self._pending.append(call)
+            if self._wake_scheduled:
+                return call
+            self._wake_scheduled = True
+        self.loop.call_soon_threadsafe(self._drain)
+        return call
+
+    def _drain(self) -> None:
+        with self._pending_lock:
+            batch, self._pending = self._pending, []
+            self._wake_scheduled = False
+        for call in batch:
+            call.start()
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        if self.thread is not threading.current_thread():
+            self.thread.join(timeout=10)
+
+
+class _Call(Generic[T]):
+    """One blocking call handed to the loop thread.
+
+    The caller waits on a lock that the loop releases once the outcome is in: the cheapest cross-thread signal
+    CPython has (a concurrent.futures.Future builds a Condition and an RLock per call, which costs the shared GIL
+    more than the request itself under many threads).
+    """
+
+    __slots__ = ("_cancelled", "_done", "_error", "_loop", "_make", "_result", "_task")
+
+    def __init__(self, make: Callable[[], Awaitable[T]], loop: asyncio.AbstractEventLoop) -> None:
+        self._make = make
+        self._loop = loop
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._task: asyncio.Future[T] | None = None
+        self._cancelled = False
+
+    def start(self) -> None:
+        """On the loop thread."""
+        if self._cancelled:
+            self._finish(None, asyncio.CancelledError())
+            return
+        try:
+            task = asyncio.ensure_future(self._make(), loop=self._loop)
+        except BaseException as exc:
+            self._finish(None, exc)
+            return
+        self._task = task
+        task.add_done_callback(self._settle)
+
+    def _settle(self, task: asyncio.Future[T]) -> None:
+        if task.cancelled():
+            self._finish(None, asyncio.CancelledError())
+        else:
+            error = task.exception()
+            self._finish(None if error is not None else task.result(), error)
+
+    def _finish(self, result: Any, error: BaseException | None) -> None:
+        self._result, self._error = result, error
+        self._done.release()
+
+    def wait(self, timeout: float | None = None) -> T:
+        """In the calling thread. Raises TimeoutError after ``timeout`` seconds (the call is then cancelled)."""
+        try:
+            finished = self._done.acquire(timeout=-1 if timeout is None else timeout)
+        except BaseException:
+            # Ctrl-C (KeyboardInterrupt) while waiting: cancel the request on the loop, then let it propagate.
+            self.cancel()
+            raise
+        if not finished:
+            self.cancel()
+            raise TimeoutError
+        if self._error is not None:
+            raise self._error
+        return self._result  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        task = self._task
+        if task is not None and not task.done():
+            self._loop.call_soon_threadsafe(task.cancel)
+
+
+_inherited_from_parent: list[tuple[_LoopThread, QontoClient | None]] = []
+
+
+class _Core:
+    """What a SyncQontoClient shares with its with_options() views: the loop thread and the async client."""
+
+    def __init__(self, factory: Callable[[], QontoClient]) -> None:
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._thread: _LoopThread | None = None
+        self._client: QontoClient | None = None
+        self._closed = False
+
+    def client_for_this_process(self) -> tuple[_LoopThread, QontoClient]:
+        if self._closed:
+            raise ClientClosedError("this SyncQontoClient is closed; create a new one")
+        thread, client = self._thread, self._client
+        if thread is not None and client is not None and thread.pid == os.getpid():
+            return thread, client
+        with self._lock:
+            if self._closed:
+                raise ClientClosedError("this SyncQontoClient is closed; create a new one")
+            if self._thread is None or self._thread.pid != os.getpid():
+                # First use, or first use in a forked child: the parent's thread does not exist here and its
+                # sockets must not be shared, so start afresh. The parent's objects are kept referenced, never
+                # finalized here: their destructors would close transports and loop resources that the
+                # parent still uses through the same file descriptors.
+                if self._thread is not None:
+                    _inherited_from_parent.append((self._thread, self._client))
+                self._thread = _LoopThread(name=f"qonto-async-loop-{os.getpid()}")
+                self._client = self._thread.submit(self._make_client).wait()
+            assert self._client is not None
+            return self._thread, self._client
+
+    async def _make_client(self) -> QontoClient:
+        return self._factory()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            thread, client = self._thread, self._client
+            self._thread = self._client = None
+        if thread is None or client is None or thread.pid != os.getpid():
+            return
+        try:
+            thread.submit(client.aclose).wait(timeout=30)
+        finally:
+            thread.stop()
+
+
+def _check_not_in_event_loop() -> None:
+    # _get_running_loop() (public in asyncio.__all__) answers None instead of raising: this runs on every call.
+    if asyncio._get_running_loop() is None:
+        return
+    raise RuntimeError(
+        "SyncQontoClient was called from inside a running event loop, where blocking would stall it. "
+        "Use the async QontoClient there: 'async with QontoClient(...) as qonto: await qonto.…'."
+    )
+
+
+class SyncResource(Generic[R]):
+    """A blocking view of one async resource namespace."""
+
+    __slots__ = ("_name", "_sync")
+
+    def __init__(self, sync: SyncQontoClient, name: str) -> None:
+        self._sync = sync
+        self._name = name
+
+
+class _Blocking(Generic[R, P, T]):
+    def __init__(self, method: Callable[Concatenate[R, P], Coroutine[Any, Any, T]]) -> None:
+        self._method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> _Blocking[R, P, T]: ...
+
+    @overload
+    def __get__(self, instance: SyncResource[R], owner: type[Any]) -> Callable[P, T]: ...
+
+    def __get__(self, instance: SyncResource[R] | None, owner: type[Any]) -> Any:
+        if instance is None:
+            return self
+        method = self._method
+
+        name = instance._name
+        run = instance._sync._run
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> T:
+            return run(lambda client: method(getattr(client, name), *args, **kwargs))
+
+        call.__doc__ = method.__doc__
+        call.__name__ = method.__name__
+        return call
+
+
+def _blocking(method: Callable[Concatenate[R, P], Coroutine[Any, Any, T]]) -> _Blocking[R, P, T]:
+    """The blocking twin of an async resource method: same parameters, same return type."""
+    return _Blocking(method)
+
+
+class SyncPaginator(Generic[T]):
+    """Items across all pages, fetched one page at a time on the client's loop: ``for tx in paginator``."""
+
+    def __init__(self, sync: SyncQontoClient, make: Callable[[QontoClient], AsyncPaginator[T]]) -> None:
+        self._sync = sync
+        self._make = make
+
+    def pages(self) -> Iterator[Page[T]]:
+        """Pages, one blocking fetch each."""
+        holder: list[AsyncIterator[Page[T]]] = []
+
+        async def first(client: QontoClient) -> None:
+            holder.append(self._make(client).pages())
+
+        self._sync._run(first)
+        cursor = holder[0]
+        while True:
+            try:
+                page = self._sync._run(lambda _client: cursor.__anext__())
+            except StopAsyncIteration:
+                return
+            yield page
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    def to_list(self, *, limit: int | None = None) -> list[T]:
+        out: list[T] = []
+        for item in self:
+            out.append(item)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+
+class _BlockingIter(Generic[R, P, T]):
+    def __init__(self, method: Callable[Concatenate[R, P], AsyncPaginator[T]]) -> None:
+        self._method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> _BlockingIter[R, P, T]: ...
+
+    @overload
+    def __get__(self, instance: SyncResource[R], owner: type[Any]) -> Callable[P, SyncPaginator[T]]: ...
+
+    def __get__(self, instance: SyncResource[R] | None, owner: type[Any]) -> Any:
+        if instance is None:
+            return self
+        method = self._method
+        name = instance._name
+
+        def call(*args: P.args, **kwargs: P.kwargs) -> SyncPaginator[T]:
+            # Arguments are checked now, in the caller's thread, like the async iterate() does.
+            client = instance._sync._core_client_for_validation()
+            method(getattr(client, name), *args, **kwargs)
+            return SyncPaginator(instance._sync, lambda c: method(getattr(c, name), *args, **kwargs))
+
+        call.__doc__ = method.__doc__
+        call.__name__ = method.__name__
+        return call
+
+
+def _blocking_iter(method: Callable[Concatenate[R, P], AsyncPaginator[T]]) -> _BlockingIter[R, P, T]:
+    return _BlockingIter(method)
+
+
+class SyncOrganization(SyncResource[OrganizationResource]):
+    __slots__ = ()
+    get = _blocking(OrganizationResource.get)
+
+
+class SyncBankAccounts(SyncResource[BankAccountsResource]):
+    __slots__ = ()
+    list = _blocking(BankAccountsResource.list)
+    get = _blocking(BankAccountsResource.get)
+    iterate = _blocking_iter(BankAccountsResource.iterate)
+
+
+class SyncTransactions(SyncResource[TransactionsResource]):
+    __slots__ = ()
+    list = _blocking(TransactionsResource.list)
+    get = _blocking(TransactionsResource.get)
+    iterate = _blocking_iter(TransactionsResource.iterate)
+
+
+class SyncOAuth(SyncResource[OAuthResource]):
+    __slots__ = ()
+    revoke_consents = _blocking(OAuthResource.revoke_consents)
+
+
+_live: weakref.WeakSet[_Core] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all_at_exit() -> None:
+    # Interpreter exit: close pools cleanly instead of leaving "Unclosed client session" noise behind.
+    for core in list(_live):
+        # Nothing useful can be done with an error at exit.
+        with contextlib.suppress(Exception):
+            core.close()
+
+
+class SyncQontoClient:
+    """The blocking Qonto client, safe to share between threads.
+
+    Takes the same arguments as :class:`~qonto_async.QontoClient` and has the same resources and methods::
+
+        with SyncQontoClient(auth=StaticKeyAuth(login=..., secret_key=...)) as qonto:
+            org = qonto.organization.get()
+            for tx in qonto.transactions.iterate(bank_account_id=org.bank_accounts[0].id):
+                ...
+
+    Create one per process and share it: every thread uses the same connection pool and OAuth refresh lock.
+    ``call_timeout`` bounds each call as a whole (retries included); when it runs out, or on Ctrl-C, the
+    underlying request is cancelled. Errors are the same types as the async client's.
+    """
+
+    organization: SyncOrganization
+    bank_accounts: SyncBankAccounts
+    transactions: SyncTransactions
+    oauth: SyncOAuth
+
+    def __init__(self, *, call_timeout: float | None = None, **kwargs: Any) -> None:
+        # Validate every argument now, in the caller's thread, with the async client's own checks: building a
+        # QontoClient opens nothing (its session is created lazily on the loop).
+        probe = QontoClient(**kwargs)
+        self._probe = probe
+        self._call_timeout = call_timeout
+        self._view: Callable[[QontoClient], QontoClient] = lambda client: client
+        self._core = _Core(lambda: QontoClient(**kwargs))
+        self._owner = True
+        _live.add(self._core)
+        self._bind()
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, call_timeout: float | None = None, **overrides: Any
+    ) -> SyncQontoClient:
+        """Build from QONTO_* environment variables, exactly as :meth:`QontoClient.from_env` does."""
+        return cls(call_timeout=call_timeout, **_kwargs_from_env(environ, overrides))
+
+    def _bind(self) -> None:
+        self.organization = SyncOrganization(self, "organization")
+        self.bank_accounts = SyncBankAccounts(self, "bank_accounts")
+        self.transactions = SyncTransactions(self, "transactions")
+        self.oauth = SyncOAuth(self, "oauth")
+
+    def _core_client_for_validation(self) -> QontoClient:
+        return self._view(self._probe)
+
+    def _run(self, start: Callable[[QontoClient], Awaitable[T]]) -> T:
+        _check_not_in_event_loop()
+        thread, client = self._core.client_for_this_process()
+        view = self._view(client)
+        call = thread.submit(lambda: start(view))
+        try:
+            return call.wait(self._call_timeout)
+        except TimeoutError:
+            raise QontoTimeoutError(
+                f"the call took longer than call_timeout={self._call_timeout}s and was cancelled",
+                method="",
+                url="",
+            ) from None
+
+    def with_options(self, **options: Any) -> SyncQontoClient:
+        """A view with other settings (see :meth:`QontoClient.with_options`), sharing the pool and loop thread."""
+        self._probe.with_options(**options)  # validates now
+        view = SyncQontoClient.__new__(SyncQontoClient)
+        view._probe = self._probe.with_options(**options)
+        view._call_timeout = self._call_timeout
+        parent_view = self._view
+        view._view = lambda client: parent_view(client).with_options(**options)
+        view._core = self._core
+        view._owner = False
+        view._bind()
+        return view
+
+    @property
+    def closed(self) -> bool:
+        return self._core._closed
+
+    def close(self) -> None:
+        """Close the pool and stop the loop thread. Idempotent; calls afterwards raise ClientClosedError.
+
+        Closing a :meth:`with_options` view does nothing: the client it came from owns the pool."""
+        if self._owner:
+            self._core.close()
+
+    def __enter__(self) -> SyncQontoClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Sync{self._probe!r}"

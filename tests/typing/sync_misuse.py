@@ -1,0 +1,13 @@
+"""Must FAIL mypy --strict with exactly three errors (tests/test_sync.py checks them)."""
+
+from __future__ import annotations
+
+from qonto_async import SyncQontoClient
+from qonto_async.models import BankAccount
+
+
+def misuse(qonto: SyncQontoClient) -> None:
+    qonto.transactions.list(bank_account_id="a", per_page="50")  # per_page is an int
+    qonto.organization.get(unknown=True)  # no such parameter
+    account: BankAccount = qonto.organization.get()  # returns an Organization
+    print(account)
