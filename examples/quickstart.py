@@ -1,23 +1,18 @@
 """The README quickstart, runnable as is: ``python examples/quickstart.py``.
 
-With ``QONTO_LOGIN``/``QONTO_SECRET_KEY`` (and ``QONTO_ENVIRONMENT``/``QONTO_STAGING_TOKEN`` for the sandbox) set,
-it reads your real organization. With no credentials, it starts a local loopback server that answers like Qonto,
-so it runs offline.
+With ``QONTO_LOGIN``/``QONTO_SECRET_KEY`` (and ``QONTO_ENVIRONMENT=sandbox``/``QONTO_STAGING_TOKEN`` for the
+sandbox) set, it reads your real organization. With no credentials, it starts the embedded FakeQonto, a local
+server that answers like Qonto, so it runs offline.
 """
 
 from __future__ import annotations
 
+# --- quickstart (the README shows this part) ---
 import asyncio
-import os
-import sys
-from pathlib import Path
 
 from qonto_async import QontoClient, capture_responses
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-# --- quickstart (the README shows this function) ---
 async def show(qonto: QontoClient) -> None:
     org = await qonto.organization.get()
     print(f"{org.slug}: {len(org.bank_accounts)} accounts")
@@ -37,20 +32,35 @@ async def show(qonto: QontoClient) -> None:
     print(f"trace id of the last call (quote it to Qonto support): {responses[-1].trace_id}")
 
 
-# --- end quickstart ---
-
-
 async def main() -> None:
-    if os.environ.get("QONTO_LOGIN") or os.environ.get("QONTO_CLIENT_ID"):
-        async with QontoClient.from_env() as qonto:
-            await show(qonto)
-        return
-    from _local_server import local_qonto
-
-    print("No QONTO_* credentials set: running against a local loopback server that answers like Qonto.\n")
-    async with local_qonto() as (environment, auth), QontoClient(auth=auth, environment=environment) as qonto:
+    # QONTO_LOGIN and QONTO_SECRET_KEY; in the sandbox also QONTO_ENVIRONMENT=sandbox and QONTO_STAGING_TOKEN.
+    async with QontoClient.from_env() as qonto:
         await show(qonto)
 
 
+# --- end quickstart ---
+
+
+async def offline() -> None:
+    from qonto_async.testing import FakeQonto
+
+    print(
+        "No QONTO_* credentials set: running against the embedded FakeQonto, a local server that answers like Qonto.\n"
+    )
+    async with (
+        FakeQonto() as fake,
+        QontoClient(
+            auth=fake.static_key_auth(), environment=fake.environment, staging_token=fake.staging_token
+        ) as qonto,
+    ):
+        await show(qonto)
+
+
+def has_credentials() -> bool:
+    import os
+
+    return bool(os.environ.get("QONTO_LOGIN") or os.environ.get("QONTO_CLIENT_ID"))
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main() if has_credentials() else offline())

@@ -6,6 +6,7 @@
     ├── ConfigurationError              wrong arguments or settings; raised before anything is sent
     │   └── CredentialFormatError       a static key with one of the mistakes Qonto's troubleshooting page lists
     ├── ClientClosedError               the client was used after aclose()
+    ├── EventLoopMismatchError          the client was used from another event loop than its own
     ├── TransportError                  no usable HTTP response
     │   ├── QontoConnectionError        DNS, refused, reset, TLS, server disconnected
     │   └── QontoTimeoutError           connect or total timeout
@@ -49,6 +50,7 @@ __all__ = [
     "CredentialFormatError",
     "ErrorDetail",
     "ErrorSource",
+    "EventLoopMismatchError",
     "GoneError",
     "InvalidGrantError",
     "NotFoundError",
@@ -77,8 +79,12 @@ TRACE_ID_HEADER = "X-Tyk-Trace-Id"
 Headers = CIMultiDictProxy[str] | CIMultiDict[str] | Mapping[str, str]
 
 
-class QontoDeprecationWarning(DeprecationWarning):
-    """Qonto announced (``Sunset``/``Deprecation`` headers) that an endpoint goes away, or a legacy route was used."""
+class QontoDeprecationWarning(FutureWarning):
+    """Qonto announced (``Sunset``/``Deprecation`` headers) that an endpoint goes away, or a legacy route was used.
+
+    A ``FutureWarning`` rather than a ``DeprecationWarning``: it is meant for the application's operators, and
+    Python hides ``DeprecationWarning`` outside ``__main__`` by default.
+    """
 
 
 class QontoError(Exception):
@@ -110,6 +116,14 @@ def _path_of(url: str) -> str:
         return urlsplit(url).path or url
     except ValueError:
         return url
+
+
+class EventLoopMismatchError(QontoError, RuntimeError):
+    """The client was used from an event loop other than the one it first ran in.
+
+    Its connection pool belongs to that loop (aiohttp binds sessions to their loop): create one client per event
+    loop, e.g. inside the coroutine given to ``asyncio.run``, or use ``SyncQontoClient`` from threads.
+    """
 
 
 class TransportError(QontoError):

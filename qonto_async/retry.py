@@ -50,7 +50,8 @@ class RetryPolicy:
     - ``backoff_base``/``backoff_max``: the n-th wait is uniform in ``[0, min(backoff_max, base * 2**(n-1))]``
       (full jitter, so many clients hitting the same outage do not retry in step).
     - ``max_retry_after``: a ``Retry-After`` longer than this is not waited for; the 429 is raised instead.
-    - ``total_timeout``: no retry starts once this many seconds have passed since the first attempt.
+    - ``total_timeout``: the whole call, OAuth refresh and retries included, takes at most this many seconds:
+      each attempt's timeout is cut to what is left, and no retry starts that could not finish in time.
     """
 
     max_attempts: int = attrs.field(default=4, validator=_max_attempts)

@@ -34,6 +34,7 @@ from qonto_async.errors import (
     APIError,
     ClientClosedError,
     ConfigurationError,
+    EventLoopMismatchError,
     InvalidGrantError,
     OAuthError,
     QontoConnectionError,
@@ -58,9 +59,10 @@ _log = logging.getLogger("qonto_async")
 STAGING_TOKEN_HEADER: Final = "X-Qonto-Staging-Token"
 IDEMPOTENCY_HEADER: Final = "X-Qonto-Idempotency-Key"
 ORGANIZATION_HEADER: Final = "X-Qonto-Organization-Id"
-_IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 _JSON: Final = "application/json"
+# Deprecation warnings are kept once per path; ids in paths must not make that set grow without bound.
+_MAX_WARNED_PATHS: Final = 256
 # Query strings can carry IBANs and other personal data; aiohttp puts whole URLs in its exception texts.
 _QUERY: Final = re.compile(r"\?[^\s'\"]*")
 _FORM: Final = "application/x-www-form-urlencoded"
@@ -85,7 +87,9 @@ class Timeout:
     total: float | None = attrs.field(default=60.0, validator=_positive_or_none)
 
     def _aiohttp(self) -> aiohttp.ClientTimeout:
-        return aiohttp.ClientTimeout(total=self.total, connect=self.connect)
+        # sock_connect, not connect: aiohttp's `connect` also counts the wait for a free pooled connection, which
+        # would turn a busy pool into timeouts (and retries, adding load).
+        return aiohttp.ClientTimeout(total=self.total, sock_connect=self.connect)
 
 
 def _timeout(value: Timeout | float | None) -> Timeout:
@@ -249,6 +253,7 @@ class QontoSession:
             base[STAGING_TOKEN_HEADER] = self._staging_token
         self._base_headers: Mapping[str, str] = base
         self._http: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._warned_paths: set[str] = set()
 
@@ -262,6 +267,11 @@ class QontoSession:
         if self._closed:
             raise ClientClosedError("this Qonto client is closed; create a new QontoClient")
         http = self._http
+        if http is not None and self._loop is not asyncio.get_running_loop():
+            raise EventLoopMismatchError(
+                "this Qonto client belongs to another event loop (its connection pool is bound to the loop it "
+                "first ran in); create one client per event loop, e.g. inside the coroutine given to asyncio.run"
+            )
         if http is None:
             # Created lazily inside a coroutine: a ClientSession is bound to the loop that creates it.
             http = aiohttp.ClientSession(
@@ -272,6 +282,7 @@ class QontoSession:
                 auto_decompress=True,
             )
             self._http = http
+            self._loop = asyncio.get_running_loop()
         return http
 
     async def aclose(self) -> None:
@@ -318,7 +329,10 @@ class QontoSession:
             headers[IDEMPOTENCY_HEADER] = idempotency_key
         for name, value in req.headers.items():
             headers[name] = value
-        retry_safe = method in _IDEMPOTENT_METHODS or idempotency_key is not None
+        # Issue #2 / DESIGN §6: retried only when sending twice cannot do anything twice: safe methods, and
+        # writes that carry an idempotency key. PUT and DELETE are idempotent in HTTP terms, but Qonto does not
+        # document it per endpoint, so they are not assumed to be.
+        retry_safe = method in _SAFE_METHODS or idempotency_key is not None
         sent = await self._execute(
             method,
             url,
@@ -382,7 +396,7 @@ class QontoSession:
     ) -> _Sent:
         http = self._open()
         policy = opts.retry
-        timeout = opts.timeout._aiohttp()
+        full_timeout = opts.timeout._aiohttp()
         loop = asyncio.get_running_loop()
         started = loop.time()
         attempt = 0
@@ -404,6 +418,19 @@ class QontoSession:
                 )
                 auth_headers = await auth.headers(ctx)
                 attempt_headers = {**headers, **auth_headers}
+            # The whole call, refreshes and retries included, stays within policy.total_timeout: each attempt
+            # gets at most what is left of it.
+            remaining = policy.total_timeout - (loop.time() - started)
+            if remaining <= 0:
+                raise QontoTimeoutError(
+                    f"{method} {_redact_url(url)} ran out of its total time budget "
+                    f"(RetryPolicy.total_timeout={policy.total_timeout:g}s)",
+                    method=method,
+                    url=_redact_url(url),
+                )
+            timeout = full_timeout
+            if full_timeout.total is None or full_timeout.total > remaining:
+                timeout = aiohttp.ClientTimeout(total=remaining, sock_connect=full_timeout.sock_connect)
             if debug:
                 _log.debug("-> %s %s attempt %d", method, _redact_url(url), attempt)
             t0 = time.monotonic()
@@ -522,11 +549,13 @@ class QontoSession:
         except aiohttp.ClientError as exc:
             if http.closed:
                 raise ClientClosedError("this Qonto client was closed while the request was in progress") from None
+            # `from None`: aiohttp's exception carries the full URL (query included) and, through its
+            # request_info, the Authorization header; neither may travel on in the exception chain.
             raise QontoConnectionError(
                 f"{method} {_redact_url(url)} failed: {type(exc).__name__}: {_QUERY.sub('?…', str(exc))}",
                 method=method,
                 url=_redact_url(url),
-            ) from exc
+            ) from None
 
     # -- responses ----------------------------------------------------------------------------------------------
 
@@ -566,10 +595,17 @@ class QontoSession:
             message=message,
         )
 
+    def _is_gate(self, status: int, is_html: bool) -> bool:
+        """The sandbox's login gate (qonto-api.md §1.1): a redirect, or an HTML page where JSON was due. An HTML
+        5xx is a gateway failing, not the gate, and stays a retryable ServerError."""
+        if not self.environment.requires_staging_token:
+            return False
+        return 300 <= status < 400 or (is_html and status in (401, 403))
+
     def _api_error(self, method: str, url: str, sent: _Sent, idempotency_key: str | None) -> Exception:
         status = sent.status
         parsed = parse_error_body(sent.body, content_type=sent.content_type, headers=sent.headers)
-        if self.environment.requires_staging_token and (300 <= status < 400 or parsed.is_html):
+        if self._is_gate(status, parsed.is_html):
             return self._staging_error(method, url, sent, parsed.trace_id)
         common: dict[str, Any] = {
             "status": status,
@@ -597,7 +633,7 @@ class QontoSession:
     def _oauth_error(self, method: str, url: str, sent: _Sent, _key: str | None) -> Exception:
         status = sent.status
         parsed = parse_error_body(sent.body, content_type=sent.content_type, headers=sent.headers)
-        if self.environment.requires_staging_token and (300 <= status < 400 or parsed.is_html):
+        if self._is_gate(status, parsed.is_html):
             return self._staging_error(method, url, sent, parsed.trace_id)
         error = description = None
         if isinstance(parsed.json, dict):
@@ -636,7 +672,7 @@ class QontoSession:
 
     def _warn_deprecated(self, method: str, url: str, headers: CIMultiDictProxy[str]) -> None:
         path = urlsplit(url).path
-        if path in self._warned_paths:
+        if path in self._warned_paths or len(self._warned_paths) >= _MAX_WARNED_PATHS:
             return
         self._warned_paths.add(path)
         sunset = headers.get("Sunset")
@@ -646,6 +682,7 @@ class QontoSession:
             text += f"; it stops working on {sunset}"
         if link:
             text += f"; see {link}"
+        _log.warning("%s", text)
         warnings.warn(text, QontoDeprecationWarning, stacklevel=4)
 
 

@@ -525,3 +525,39 @@ async def test_closing_during_a_request_gives_client_closed_error(server: Loopba
     await qonto.aclose()
     with pytest.raises(ClientClosedError, match="closed while the request"):
         await call
+
+
+async def test_total_timeout_caps_the_whole_call(server: LoopbackServer) -> None:
+    import asyncio
+    import time
+
+    assert server.environment is not None
+    release = asyncio.Event()
+
+    async def slow(_request: web.Request) -> web.StreamResponse:
+        await release.wait()
+        return web.json_response({})
+
+    server.route("GET", "/v2/organization")(slow)
+    policy = RetryPolicy(total_timeout=0.3, backoff_base=0)
+    async with QontoClient(
+        auth=KEY, environment=server.environment, timeout=Timeout(total=60), retry=policy
+    ) as qonto:
+        started = time.monotonic()
+        with pytest.raises(QontoTimeoutError):
+            await qonto.organization.get()
+        assert time.monotonic() - started < 2
+    release.set()
+
+
+async def test_unkeyed_delete_is_not_retried(server: LoopbackServer) -> None:
+    assert server.environment is not None
+    server.json("DELETE", "/v2/oauth2/consents", {"errors": [{"code": "unavailable"}]}, status=503)
+    token = OAuthToken(
+        access_token="at-1", refresh_token="rt-1", expires_at=datetime.now(UTC) + timedelta(hours=1)
+    )
+    auth = OAuthBearerAuth(client_id="cid", client_secret="csecret", token=token)
+    async with QontoClient(auth=auth, environment=server.environment, retry=RetryPolicy(backoff_base=0)) as qonto:
+        with pytest.raises(Exception, match="503"):
+            await qonto.oauth.revoke_consents()
+    assert len(server.calls("DELETE", "/v2/oauth2/consents")) == 1

@@ -23,6 +23,7 @@ PUBLIC = [
     "Environment",
     "ErrorDetail",
     "ErrorSource",
+    "EventLoopMismatchError",
     "FileTokenStore",
     "GoneError",
     "InvalidGrantError",

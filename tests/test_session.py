@@ -579,3 +579,35 @@ async def test_debug_logs_never_show_secrets(
     assert LOGIN not in text
     assert "FR7612345000010009876543210" not in text
     assert TRACE in text
+
+
+async def test_sandbox_html_5xx_is_a_server_error_not_the_gate(
+    sandbox_session: QontoSession, mocked: aioresponses
+) -> None:
+    mocked.get(
+        f"{SANDBOX_API}/v2/organization",
+        status=502,
+        body="<html><body>Bad Gateway</body></html>",
+        content_type="text/html",
+        repeat=True,
+    )
+    with pytest.raises(ServerError) as info:
+        await sandbox_session.request(get(), sandbox_session.options.__class__(retry=RetryPolicy.disabled()))
+    assert not isinstance(info.value, StagingTokenError)
+
+
+async def test_transport_errors_carry_no_url_query_nor_credentials(
+    session: QontoSession, mocked: aioresponses
+) -> None:
+    url = re.compile(rf"^{re.escape(API)}/v2/transactions\?")
+    mocked.get(
+        url,
+        exception=aiohttp.ClientConnectionError(f"{API}/v2/transactions?iban=FR7612345 {AUTH_VALUE}"),
+        repeat=True,
+    )
+    with pytest.raises(QontoConnectionError) as info:
+        await session.request(get("/v2/transactions", params=[("iban", "FR7612345")]))
+    err = info.value
+    assert err.__cause__ is None
+    assert err.__suppress_context__
+    assert "FR7612345" not in str(err)

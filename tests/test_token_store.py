@@ -475,3 +475,9 @@ def test_oauth_auth_configuration_errors_do_not_quote_secrets(changes: dict[str,
     with pytest.raises(ConfigurationError, match=match) as caught:
         _auth(**changes)
     assert_no_secrets(str(caught.value))
+
+
+def test_file_token_store_expands_the_home_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = FileTokenStore("~/.config/app/qonto-token.json")
+    assert store.path == tmp_path / ".config" / "app" / "qonto-token.json"

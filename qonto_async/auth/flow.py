@@ -53,6 +53,11 @@ class AuthorizationRequest:
     state: str
     pkce: PKCEPair | None = None
 
+    @property
+    def code_verifier(self) -> str | None:
+        """The PKCE verifier to pass to :func:`exchange_code` (None without PKCE)."""
+        return self.pkce.verifier if self.pkce is not None else None
+
 
 def _check_redirect_uri(redirect_uri: str) -> None:
     if not isinstance(redirect_uri, str) or not redirect_uri:

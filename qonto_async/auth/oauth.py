@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,13 @@ __all__ = ["OAuthBearerAuth"]
 _log = logging.getLogger("qonto_async.auth")
 
 TokenCallback = Callable[[OAuthToken], Awaitable[None] | None]
+
+
+def _retrieve(task: asyncio.Future[OAuthToken]) -> None:
+    # A shielded refresh whose caller was cancelled still ends; its outcome is read here so that asyncio does
+    # not report it as never retrieved. Other callers see the saved token on their next attempt.
+    if not task.cancelled():
+        task.exception()
 
 
 def _now() -> datetime:
@@ -88,7 +96,11 @@ class OAuthBearerAuth:
         self._leeway = float(leeway)
         self._on_token_refreshed = on_token_refreshed
         self._clock = clock
-        self._lock = asyncio.Lock()
+        # One lock per event loop: an asyncio.Lock binds to the first loop that waits on it, and one auth object
+        # may serve successive loops (asyncio.run per job, the sync facade, a forked worker).
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
         self.refresh_count = 0
 
     @property
@@ -138,7 +150,23 @@ class OAuthBearerAuth:
     def _usable(self, token: OAuthToken) -> bool:
         return not token.expires_within(self._leeway, now=self._clock())
 
+    @property
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
     async def _refresh(self, endpoint: TokenEndpoint, *, stale: OAuthToken, force: bool) -> OAuthToken:
+        # The refresh runs in a task of its own, shielded from the caller: a request cancelled mid-refresh (a
+        # client that disconnected, a wait_for timeout) must not abandon a token call whose answer carries the
+        # only live refresh token (rotation, qonto-api.md §2.2). The task always saves what the server returned.
+        task = asyncio.ensure_future(self._refresh_locked(endpoint, stale=stale, force=force))
+        task.add_done_callback(_retrieve)
+        return await asyncio.shield(task)
+
+    async def _refresh_locked(self, endpoint: TokenEndpoint, *, stale: OAuthToken, force: bool) -> OAuthToken:
         refreshed: OAuthToken | None = None
         async with self._lock:
             if self._token is not stale and self._usable(self._token):

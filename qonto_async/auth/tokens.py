@@ -173,7 +173,8 @@ class FileTokenStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         if not isinstance(path, str | os.PathLike):
             raise ConfigurationError(f"FileTokenStore path must be a path, got {type(path).__name__}.")
-        self._path = Path(path)
+        # "~/.config/app/token.json" means the home directory, as in a shell, not a folder named "~" in the CWD.
+        self._path = Path(path).expanduser()
         self._lock_path = self._path.with_name(self._path.name + ".lock")
 
     @property
