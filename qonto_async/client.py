@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import attrs
 
@@ -14,7 +14,7 @@ from qonto_async.auth.oauth import OAuthBearerAuth
 from qonto_async.auth.static import StaticKeyAuth
 from qonto_async.auth.tokens import FileTokenStore, OAuthToken
 from qonto_async.environments import Environment, resolve_environment
-from qonto_async.errors import ConfigurationError
+from qonto_async.errors import ConfigurationError, CredentialFormatError
 from qonto_async.resources.bank_accounts import BankAccountsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
@@ -27,6 +27,28 @@ __all__ = ["QontoClient"]
 T = TypeVar("T")
 
 _UNSET: Any = object()
+
+
+class _Settings(TypedDict, total=False):
+    environment: str | Environment
+    staging_token: str | None
+    organization_id: str | None
+    timeout: Timeout | float | None
+    retry: RetryPolicy | None
+    connection_limit: int
+    user_agent: str | None
+
+
+class ClientSettings(_Settings, total=False):
+    """Keyword arguments that override ``from_env()`` (all optional), for typed ``**kwargs``."""
+
+    auth: AuthStrategy
+
+
+class ClientArguments(_Settings):
+    """The keyword arguments of :class:`QontoClient`, for ``SyncQontoClient``'s typed ``**kwargs``."""
+
+    auth: AuthStrategy
 
 
 def _required(name: str, value: str | None, why: str) -> str:
@@ -101,7 +123,9 @@ class QontoClient:
         self.oauth = OAuthResource(self)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> QontoClient:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Unpack[ClientSettings]
+    ) -> QontoClient:
         """Build a client from environment variables; the error names any variable missing or malformed.
 
         - ``QONTO_ENVIRONMENT``: ``production`` (default), ``sandbox``, or a registered name.
@@ -115,7 +139,7 @@ class QontoClient:
 
         Keyword ``overrides`` are passed to the constructor and win over the variables.
         """
-        return cls(**_kwargs_from_env(environ, overrides))
+        return cls(**_kwargs_from_env(environ, dict(overrides)))
 
     def with_options(
         self,
@@ -135,6 +159,10 @@ class QontoClient:
         if retry is not None:
             changes["retry"] = retry
         if organization_id is not _UNSET:
+            if organization_id is not None and isinstance(self._session.auth, StaticKeyAuth):
+                raise ConfigurationError(
+                    "organization_id is for the User OAuth flow; an API key already belongs to one organization."
+                )
             changes["organization_id"] = organization_id
         options = attrs.evolve(self._options, **changes)
         view = QontoClient.__new__(QontoClient)
@@ -205,10 +233,19 @@ def _kwargs_from_env(environ: Mapping[str, str] | None, overrides: Mapping[str, 
             )
         if static_given:
             why = "the API key needs QONTO_LOGIN and QONTO_SECRET_KEY"
-            kwargs["auth"] = StaticKeyAuth(
-                login=_required("QONTO_LOGIN", login, why),
-                secret_key=_required("QONTO_SECRET_KEY", secret, why),
-            )
+            try:
+                kwargs["auth"] = StaticKeyAuth(
+                    login=_required("QONTO_LOGIN", login, why),
+                    secret_key=_required("QONTO_SECRET_KEY", secret, why),
+                )
+            except CredentialFormatError as exc:
+                # Name the variables the user set, not the constructor arguments they never wrote.
+                text = (
+                    str(exc)
+                    .replace("StaticKeyAuth login", "QONTO_LOGIN")
+                    .replace("StaticKeyAuth secret_key", "QONTO_SECRET_KEY")
+                )
+                raise CredentialFormatError(text) from None
         elif oauth_given:
             kwargs["auth"] = _oauth_from_env(get, client_id, client_secret)
         else:

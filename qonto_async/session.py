@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import platform
@@ -239,6 +240,15 @@ class QontoSession:
                 f"auth must implement the AuthStrategy protocol (async headers() and on_unauthorized()); got "
                 f"{type(auth).__name__}. Use StaticKeyAuth(login=..., secret_key=...) or OAuthBearerAuth(...)."
             )
+        if auth is not None and not (
+            inspect.iscoroutinefunction(auth.headers) and inspect.iscoroutinefunction(auth.on_unauthorized)
+        ):
+            raise ConfigurationError(
+                f"{type(auth).__name__}.headers() and .on_unauthorized() must be 'async def' methods "
+                "(the AuthStrategy protocol); the session awaits them on every attempt."
+            )
+        if user_agent is not None and (not isinstance(user_agent, str) or not user_agent.isprintable()):
+            raise ConfigurationError("user_agent must be a printable string, or None for the default.")
         if not isinstance(connection_limit, int) or connection_limit < 1:
             raise ConfigurationError("connection_limit must be an int >= 1.")
         self.environment = environment

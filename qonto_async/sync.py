@@ -18,9 +18,9 @@ import os
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, Unpack, overload
 
-from qonto_async.client import QontoClient, _kwargs_from_env
+from qonto_async.client import _UNSET, ClientArguments, ClientSettings, QontoClient, _kwargs_from_env
 from qonto_async.errors import ClientClosedError, QontoTimeoutError
 from qonto_async.pagination import AsyncPaginator, Page
 from qonto_async.resources._base import Resource
@@ -28,6 +28,8 @@ from qonto_async.resources.bank_accounts import BankAccountsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
 from qonto_async.resources.transactions import TransactionsResource
+from qonto_async.retry import RetryPolicy
+from qonto_async.session import Timeout
 
 __all__ = ["SyncPaginator", "SyncQontoClient"]
 
@@ -381,7 +383,7 @@ class SyncQontoClient:
     transactions: SyncTransactions
     oauth: SyncOAuth
 
-    def __init__(self, *, call_timeout: float | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, call_timeout: float | None = None, **kwargs: Unpack[ClientArguments]) -> None:
         # Validate every argument now, in the caller's thread, with the async client's own checks: building a
         # QontoClient opens nothing (its session is created lazily on the loop).
         probe = QontoClient(**kwargs)
@@ -395,10 +397,14 @@ class SyncQontoClient:
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, *, call_timeout: float | None = None, **overrides: Any
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        call_timeout: float | None = None,
+        **overrides: Unpack[ClientSettings],
     ) -> SyncQontoClient:
         """Build from QONTO_* environment variables, exactly as :meth:`QontoClient.from_env` does."""
-        return cls(call_timeout=call_timeout, **_kwargs_from_env(environ, overrides))
+        return cls(call_timeout=call_timeout, **_kwargs_from_env(environ, dict(overrides)))
 
     def _bind(self) -> None:
         self.organization = SyncOrganization(self, "organization")
@@ -423,8 +429,19 @@ class SyncQontoClient:
                 url="",
             ) from None
 
-    def with_options(self, **options: Any) -> SyncQontoClient:
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | float | None = _UNSET,
+        retry: RetryPolicy | None = None,
+        organization_id: str | None = _UNSET,
+    ) -> SyncQontoClient:
         """A view with other settings (see :meth:`QontoClient.with_options`), sharing the pool and loop thread."""
+        options: dict[str, Any] = {"retry": retry}
+        if timeout is not _UNSET:
+            options["timeout"] = timeout
+        if organization_id is not _UNSET:
+            options["organization_id"] = organization_id
         self._probe.with_options(**options)  # validates now
         view = SyncQontoClient.__new__(SyncQontoClient)
         view._probe = self._probe.with_options(**options)

@@ -561,3 +561,23 @@ async def test_unkeyed_delete_is_not_retried(server: LoopbackServer) -> None:
         with pytest.raises(Exception, match="503"):
             await qonto.oauth.revoke_consents()
     assert len(server.calls("DELETE", "/v2/oauth2/consents")) == 1
+
+
+def test_more_bad_arguments_are_typed_errors() -> None:
+    class SyncAuth:
+        def headers(self, ctx: object) -> dict[str, str]:
+            return {}
+
+        async def on_unauthorized(self, ctx: object, sent: object) -> bool:
+            return False
+
+    with pytest.raises(ConfigurationError, match="async def"):
+        QontoClient(auth=SyncAuth())  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="user_agent"):
+        QontoClient(auth=KEY, user_agent=123)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="User OAuth"):
+        QontoClient(auth=KEY).with_options(organization_id="org-1")
+    with pytest.raises(CredentialFormatError, match="QONTO_SECRET_KEY") as info:
+        QontoClient.from_env({"QONTO_LOGIN": LOGIN, "QONTO_SECRET_KEY": "Bearer " + SECRET})
+    assert "StaticKeyAuth" not in str(info.value)
+    assert SECRET not in str(info.value)

@@ -217,7 +217,8 @@ def test_sync_api_is_typed_for_mypy() -> None:
     assert (
         'sync_misuse.py:12: error: Incompatible types in assignment (expression has type "Organization"' in out
     ), out
-    assert out.count("error:") == 3, out
+    assert 'Unexpected keyword argument "enviroment"' in out, out
+    assert out.count("error:") == 4, out
 
 
 def test_from_env_matches_the_async_client() -> None:

@@ -1,4 +1,4 @@
-"""Must FAIL mypy --strict with exactly three errors (tests/test_sync.py checks them)."""
+"""Must FAIL mypy --strict with exactly four errors (tests/test_sync.py checks them)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,6 @@ def misuse(qonto: SyncQontoClient) -> None:
     qonto.organization.get(unknown=True)  # no such parameter
     account: BankAccount = qonto.organization.get()  # returns an Organization
     print(account)
+
+
+SyncQontoClient.from_env(enviroment="sandbox")  # misspelled keyword
