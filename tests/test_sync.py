@@ -228,3 +228,64 @@ def test_from_env_matches_the_async_client() -> None:
         assert "62885d39f3a0ddedd3d3ee0432a43ccr" not in repr(qonto)
     with pytest.raises(ConfigurationError, match="QONTO_SECRET_KEY"):
         SyncQontoClient.from_env({"QONTO_LOGIN": "pied-piper-7132"})
+
+
+def test_interpreter_exit_closes_cleanly_without_close() -> None:
+    script = (
+        "from qonto_async import SyncQontoClient\n"
+        "from qonto_async.testing import fake_in_thread\n"
+        "with fake_in_thread(rate_limit=None) as fake:\n"
+        "    qonto = SyncQontoClient(auth=fake.static_key_auth(), environment=fake.environment,"
+        " staging_token=fake.staging_token)\n"
+        "    print(qonto.organization.get().id)\n"
+        "    import atexit\n"
+        "    atexit._run_exitfuncs()  # what interpreter exit does, while the fake still listens\n"
+        "    print('closed', qonto.closed)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "dev", "-W", "error", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("closed True")
+    assert "Unclosed" not in done.stderr
+    assert "ResourceWarning" not in done.stderr
+
+
+def test_ctrl_c_cancels_the_request() -> None:
+    script = (
+        "import os, signal, threading, time\n"
+        "from qonto_async import SyncQontoClient\n"
+        "from qonto_async.testing import fake_in_thread\n"
+        "with fake_in_thread(rate_limit=None) as fake, SyncQontoClient(auth=fake.static_key_auth(),"
+        " environment=fake.environment, staging_token=fake.staging_token) as qonto:\n"
+        "    fake.faults.next(1, delay=30, path='/v2/organization')\n"
+        "    def interrupt():\n"
+        "        while fake.count('GET', '/v2/organization') == 0:\n"
+        "            time.sleep(0.005)\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    threading.Thread(target=interrupt, daemon=True).start()\n"
+        "    started = time.monotonic()\n"
+        "    try:\n"
+        "        qonto.organization.get()\n"
+        "    except KeyboardInterrupt:\n"
+        "        print('interrupted after', round(time.monotonic() - started, 1))\n"
+        "    print('next call', qonto.organization.get().id is not None)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("interrupted after ")
+    assert float(lines[0].split()[-1]) < 5
+    assert lines[1] == "next call True"
