@@ -37,18 +37,33 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _redact(url: str) -> str:
+    """``url`` for an error message: a ``user:password@`` part is replaced by ``***@``, so no secret is echoed."""
+    start = url.find("//")
+    start = start + 2 if start != -1 else 0
+    end = len(url)
+    for sep in "/?#":
+        found = url.find(sep, start)
+        if found != -1:
+            end = min(end, found)
+    at = url.rfind("@", start, end)
+    return url if at == -1 else f"{url[:start]}***{url[at:]}"
+
+
 def _check_base_url(field_name: str, url: str) -> str:
     if not isinstance(url, str) or not url:
         raise ConfigurationError(f"Environment.{field_name} must be a non-empty URL string, got {url!r}.")
+    shown = _redact(url)
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises ValueError for a port that is not a number in 0-65535
     except ValueError as exc:
-        raise ConfigurationError(f"Environment.{field_name} is not a valid URL ({exc}): {url!r}.") from None
+        # urlsplit's messages only quote what follows the userinfo (the port), never the password.
+        raise ConfigurationError(f"Environment.{field_name} is not a valid URL ({exc}): {shown!r}.") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigurationError(
             f"Environment.{field_name} must be an absolute http(s) URL such as 'https://thirdparty.qonto.com', "
-            f"got {url!r}."
+            f"got {shown!r}."
         )
     # qonto-api.md §1: all requests must use HTTPS. Plain HTTP is only tolerated for loopback test servers,
     # where nothing crosses a network.
@@ -57,9 +72,14 @@ def _check_base_url(field_name: str, url: str) -> str:
             f"Environment.{field_name} uses plain http:// for {parts.hostname!r}; credentials would travel "
             "unencrypted. Use https://, or a loopback host (127.0.0.1, ::1, localhost) for local test servers."
         )
-    if parts.query or parts.fragment or parts.username or parts.password:
+    if parts.username is not None or parts.password is not None:
         raise ConfigurationError(
-            f"Environment.{field_name} must be a base URL without credentials, query or fragment, got {url!r}."
+            f"Environment.{field_name} must be a base URL without credentials (user:password@), got {shown!r}; "
+            "credentials go in the auth object (StaticKeyAuth, OAuthBearerAuth), never in the URL."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"Environment.{field_name} must be a base URL without query or fragment, got {shown!r}."
         )
     return url.rstrip("/")
 
@@ -70,6 +90,11 @@ def _api_url_converter(url: str) -> str:
 
 def _oauth_url_converter(url: str) -> str:
     return _check_base_url("oauth_url", url)
+
+
+def _check_bool(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"Environment.{attribute.name} must be True or False, got {value!r}.")
 
 
 def _check_name(_instance: object, _attribute: object, value: str) -> None:
@@ -90,7 +115,7 @@ class Environment:
     name: str = attrs.field(validator=_check_name)
     api_url: str = attrs.field(converter=_api_url_converter)
     oauth_url: str = attrs.field(converter=_oauth_url_converter)
-    requires_staging_token: bool = attrs.field(validator=attrs.validators.instance_of(bool))
+    requires_staging_token: bool = attrs.field(validator=_check_bool)
 
     @property
     def token_url(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from qonto_async.errors import QontoError
+from qonto_async.errors import ConfigurationError, QontoError
 from qonto_async.models.common import PageMeta
 from qonto_async.serde import decoder, list_decoder
 
@@ -100,7 +100,7 @@ class _PageCursor(Generic[T]):
 class _ItemCursor(Generic[T]):
     __slots__ = ("_buffer", "_pages")
 
-    def __init__(self, pages: _PageCursor[T]) -> None:
+    def __init__(self, pages: AsyncIterator[Page[T]]) -> None:
         self._pages = pages
         self._buffer: Iterator[T] = iter(())
 
@@ -115,6 +115,12 @@ class _ItemCursor(Generic[T]):
             self._buffer = iter(page.items)
 
 
+def _positive_int(name: str, value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigurationError(f"{name} must be an int >= 1, got {value!r}.")
+    return value
+
+
 class AsyncPaginator(Generic[T]):
     """Items across all pages: ``async for item in paginator``; pages: ``async for page in paginator.pages()``.
 
@@ -125,19 +131,26 @@ class AsyncPaginator(Generic[T]):
     __slots__ = ("_fetch", "_first_page", "_max_pages")
 
     def __init__(self, fetch: FetchPage[T], *, first_page: int = 1, max_pages: int = DEFAULT_MAX_PAGES) -> None:
+        if not callable(fetch):
+            raise ConfigurationError("AsyncPaginator fetch must be an async callable taking a page number.")
         self._fetch = fetch
-        self._first_page = first_page
-        self._max_pages = max_pages
+        self._first_page = _positive_int("first_page", first_page)
+        self._max_pages = _positive_int("max_pages", max_pages)
 
     def __aiter__(self) -> AsyncIterator[T]:
         return _ItemCursor(self.pages())
 
-    def pages(self) -> _PageCursor[T]:
+    def pages(self) -> AsyncIterator[Page[T]]:
+        """The pages themselves, one fetch each: ``async for page in paginator.pages()``."""
         return _PageCursor(self._fetch, self._first_page, self._max_pages)
 
     async def to_list(self, *, limit: int | None = None) -> list[T]:
-        """Collect items into a list (up to ``limit``)."""
+        """Collect items into a list (up to ``limit``; ``limit=0`` fetches nothing)."""
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
+            raise ConfigurationError(f"limit must be None (no limit) or an int >= 0, got {limit!r}.")
         out: list[T] = []
+        if limit == 0:
+            return out
         async for item in self:
             out.append(item)
             if limit is not None and len(out) >= limit:

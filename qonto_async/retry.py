@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import attrs
 
@@ -30,6 +31,14 @@ def _max_attempts(_instance: object, _attribute: object, value: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ConfigurationError(
             f"RetryPolicy.max_attempts must be an int >= 1 (1 means no retry), got {value!r}."
+        )
+
+
+def _callable(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not callable(value):
+        raise ConfigurationError(
+            f"RetryPolicy.{attribute.name} must be callable, returning a float in [0, 1) like random.random; "
+            f"got {type(value).__name__}."
         )
 
 
@@ -61,7 +70,7 @@ class RetryPolicy:
     total_timeout: float = attrs.field(default=120.0, validator=_non_negative)
     retry_statuses: frozenset[int] = attrs.field(default=frozenset({429, 500, 502, 503, 504}), converter=_statuses)
     retry_connection_errors: bool = True
-    random: Callable[[], float] = attrs.field(default=random.random, repr=False, eq=False)
+    random: Callable[[], float] = attrs.field(default=random.random, repr=False, eq=False, validator=_callable)
 
     @classmethod
     def disabled(cls) -> RetryPolicy:

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Itera
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, Unpack, overload
 
 from qonto_async.client import _UNSET, ClientArguments, ClientSettings, QontoClient, _kwargs_from_env
-from qonto_async.errors import ClientClosedError, QontoTimeoutError
+from qonto_async.errors import ClientClosedError, ConfigurationError, QontoTimeoutError
 from qonto_async.pagination import AsyncPaginator, Page
 from qonto_async.resources._base import Resource
 from qonto_async.resources.bank_accounts import BankAccountsResource
@@ -287,6 +287,10 @@ class SyncPaginator(Generic[T]):
             yield from page.items
 
     def to_list(self, *, limit: int | None = None) -> list[T]:
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
+            raise ConfigurationError(f"limit must be None or an int >= 0, got {limit!r}.")
+        if limit == 0:
+            return []
         out: list[T] = []
         for item in self:
             out.append(item)

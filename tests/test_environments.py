@@ -297,7 +297,7 @@ def test_bad_names_refused(name: object) -> None:
 
 
 def test_requires_staging_token_must_be_a_bool() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(ConfigurationError, match="requires_staging_token must be True or False"):
         Environment(
             name="x", api_url="https://a.example", oauth_url="https://a.example", requires_staging_token="yes"
         )  # type: ignore[arg-type]

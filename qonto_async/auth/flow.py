@@ -94,15 +94,20 @@ def build_authorization_url(
         raise ConfigurationError(
             "state is required and must be an unguessable string of at least 8 characters; use new_state()."
         )
-    if isinstance(scopes, str):
+    if isinstance(scopes, str) or not isinstance(scopes, Iterable):
         raise ConfigurationError(
-            "scopes must be a list of scope names, e.g. ['offline_access', 'organization.read']."
+            "scopes must be a list of scope names, e.g. ['offline_access', 'organization.read']; "
+            f"got {type(scopes).__name__}."
         )
     scope_list = [s for s in scopes]
     if not scope_list or not all(isinstance(s, str) and s and " " not in s for s in scope_list):
         raise ConfigurationError("scopes must be a non-empty list of scope names without spaces.")
     if identity_type is not None and identity_type != "user":
         raise ConfigurationError("identity_type may only be 'user' (the User OAuth flow).")
+    if not isinstance(pkce, bool | PKCEPair):
+        raise ConfigurationError(
+            f"pkce must be True (generate a pair), False, or a PKCEPair; got {type(pkce).__name__}."
+        )
     pair = PKCEPair.generate() if pkce is True else (pkce or None)
     params: list[tuple[str, str]] = [
         ("client_id", client_id),

@@ -86,10 +86,15 @@ class OAuthBearerAuth:
                 "OAuthBearerAuth token_store must implement load(), save() and refresh_lock() "
                 "(MemoryTokenStore, FileTokenStore, or your own)."
             )
-        if not isinstance(leeway, int | float) or leeway < 0:
-            raise ConfigurationError("OAuthBearerAuth leeway must be a number of seconds >= 0.")
+        # `0 <= leeway < inf` is False for NaN too, which `leeway < 0` alone would let through.
+        if not isinstance(leeway, int | float) or not 0 <= leeway < float("inf"):
+            raise ConfigurationError("OAuthBearerAuth leeway must be a finite number of seconds >= 0.")
         if on_token_refreshed is not None and not callable(on_token_refreshed):
             raise ConfigurationError("OAuthBearerAuth on_token_refreshed must be callable.")
+        if not callable(clock):
+            raise ConfigurationError(
+                "OAuthBearerAuth clock must be callable, returning a timezone-aware datetime (default: now in UTC)."
+            )
         self._token = token
         self._store: TokenStore = token_store if token_store is not None else MemoryTokenStore(token)
         self._store_checked = token_store is None

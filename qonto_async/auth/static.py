@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -25,6 +26,48 @@ _B64_SHAPE: Final = re.compile(r"^[A-Za-z0-9+/_-]{8,}={0,2}$")
 # The scheme word must be followed by whitespace (or end the value): a slug such as "basic-fit-1234" or
 # "bearer-co-12" is a legitimate login, not a scheme prefix.
 _PREFIX: Final = re.compile(r"^\s*(bearer|basic)(?=\s|$)", re.IGNORECASE)
+# Straight and typographic quotes: wrapped around a value by a .env file, a shell or a word processor.
+_QUOTES: Final = frozenset("\"'`\u201c\u201d\u2018\u2019\u201a\u201e\u00ab\u00bb\u2039\u203a\u2032\u2033")
+# Whitespace reported by its own message (line breaks, spaces and tabs); other control characters are damage.
+_COMMON_SPACE: Final = frozenset(" \t\n\r\v\f")
+
+
+def _describe(ch: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``: names a damaged character without quoting the value around it."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+
+
+def _check_damage(name: str, value: str) -> None:
+    """Printable ASCII without quotes only; each kind of copy-paste damage gets its own message.
+
+    Messages name the offending character and its position, never the value (it may be the secret).
+    """
+    for position, ch in enumerate(value, start=1):
+        if ch in _COMMON_SPACE:
+            continue  # the whitespace check that follows explains these
+        if unicodedata.category(ch) == "Cf":
+            raise CredentialFormatError(
+                f"copy-paste damage: StaticKeyAuth {name} contains an invisible character ({_describe(ch)}) at "
+                f"position {position}. Zero-width characters and byte-order marks are picked up from web pages, "
+                "chat apps and some editors: type or paste the value again through a plain-text editor."
+            )
+        if unicodedata.category(ch) == "Cc":
+            raise CredentialFormatError(
+                f"copy-paste damage: StaticKeyAuth {name} contains a control character ({_describe(ch)}) at "
+                f"position {position}. Qonto keys are printable ASCII: copy the value again from the Qonto web app."
+            )
+        if ch in _QUOTES:
+            raise CredentialFormatError(
+                f"copy-paste damage: StaticKeyAuth {name} contains a quote character ({_describe(ch)}) at "
+                f"position {position}. Qonto keys contain no quotes: remove the quotes around the value (from a "
+                ".env file, a shell command or a document that turned them into typographic quotes)."
+            )
+        if not ch.isascii():
+            raise CredentialFormatError(
+                f"copy-paste damage: StaticKeyAuth {name} contains a non-ASCII character ({_describe(ch)}) at "
+                f"position {position}. Qonto keys are plain ASCII letters, digits and dashes: copy the value again "
+                "from the Qonto web app rather than retyping it or passing it through a word processor."
+            )
 
 
 def _decodes_to_pair(value: str) -> bool:
@@ -63,6 +106,7 @@ def _check_part(name: str, value: object) -> str:
             f"StaticKeyAuth {name} starts with '{scheme} '. Qonto's API key takes no scheme prefix: the header "
             "is exactly 'login:secret_key'. Pass the bare values; the client builds the header."
         )
+    _check_damage(name, value)
     if any(ch.isspace() for ch in value):
         kind = "a line break" if ("\n" in value or "\r" in value) else "spaces or tabs"
         raise CredentialFormatError(

@@ -13,7 +13,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -42,6 +42,12 @@ def _token_string(_instance: object, attribute: attrs.Attribute[Any], value: str
         raise ConfigurationError(
             f"OAuthToken.{attribute.name} contains whitespace or a 'Bearer' prefix; pass the bare token."
         )
+    # It goes into a header: only printable ASCII can (a NUL or a non-ASCII character is copy-paste damage).
+    if not (value.isascii() and value.isprintable()):
+        raise ConfigurationError(
+            f"OAuthToken.{attribute.name} contains a control or non-ASCII character; pass the token exactly as "
+            "the token endpoint returned it."
+        )
 
 
 def _scopes(value: Any) -> tuple[str, ...]:
@@ -49,7 +55,15 @@ def _scopes(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return tuple(value.split())
-    return tuple(str(s) for s in value)
+    if isinstance(value, bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise ConfigurationError(
+            "OAuthToken.scopes must be a space-separated string or an iterable of strings, "
+            f"got {type(value).__name__}."
+        )
+    scopes = tuple(value)
+    if not all(isinstance(s, str) for s in scopes):
+        raise ConfigurationError(f"OAuthToken.scopes must only hold scope name strings, got {list(scopes)!r}.")
+    return scopes
 
 
 @attrs.frozen(kw_only=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -32,21 +32,90 @@ class Resource:
         return await self._client._send(request)
 
 
+def check_id(name: str, value: object) -> str:
+    """An id-like value (a resource id, an IBAN): a non-empty string without surrounding whitespace."""
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        raise ConfigurationError(
+            f"{name} must be a non-empty string without surrounding whitespace, exactly as the API returned it; "
+            f"got {value!r}."
+        )
+    return value
+
+
 def path_id(name: str, value: object) -> str:
     """A resource id as one URL path segment (quoted, so an id can never add path segments)."""
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"{name} must be a non-empty string id, got {value!r}.")
-    return quote(value, safe="")
+    return quote(check_id(name, value), safe="")
+
+
+_AWARE_EXAMPLE = "datetime(2026, 1, 1, tzinfo=UTC) or '2026-01-01T00:00:00Z'"
 
 
 def _format_datetime(name: str, value: datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ConfigurationError(
-            f"{name} must be a timezone-aware datetime (e.g. datetime(2026, 1, 1, tzinfo=UTC)); a naive "
-            "datetime is ambiguous."
+            f"{name} must be timezone-aware (e.g. {_AWARE_EXAMPLE}); a naive date-time is ambiguous."
         )
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise ConfigurationError(f"{name} is out of range once converted to UTC: {value!r}.") from None
     # qonto-api.md §5: ISO 8601 in UTC with milliseconds, e.g. 2019-01-10T11:47:53.123Z.
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def datetime_param(name: str, value: object) -> str:
+    """A date-time filter as Qonto reads it (UTC, milliseconds, ``Z``), from an aware datetime or ISO 8601 text."""
+    if isinstance(value, datetime):
+        return _format_datetime(name, value)
+    if isinstance(value, str):
+        text = value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ConfigurationError(
+                f"{name} must be an ISO 8601 date-time with a timezone (e.g. {_AWARE_EXAMPLE}), got {value!r}."
+            ) from None
+        return _format_datetime(name, parsed)
+    raise ConfigurationError(
+        f"{name} must be a timezone-aware datetime or an ISO 8601 string (e.g. {_AWARE_EXAMPLE}), "
+        f"got {type(value).__name__}."
+    )
+
+
+def check_per_page(value: object) -> int:
+    """A page size: an int from 1 to 100 (not a bool, not None)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_PER_PAGE:
+        raise ConfigurationError(f"per_page must be an int from 1 to {MAX_PER_PAGE}, got {value!r}.")
+    return value
+
+
+def string_list(name: str, values: object, *, choices: Collection[str] | None = None) -> list[str]:
+    """A list filter's values: one string or an iterable of non-empty strings (``choices`` limits them)."""
+    if values is None:
+        return []
+    if isinstance(values, str | enum.Enum):
+        values = [values]
+    if not isinstance(values, Iterable) or isinstance(values, bytes | bytearray | Mapping):
+        raise ConfigurationError(f"{name} must be a string or a list of strings, got {type(values).__name__}.")
+    out: list[str] = []
+    for value in values:
+        text = value.value if isinstance(value, enum.Enum) else value
+        if value is None or not isinstance(text, str):
+            raise ConfigurationError(f"{name} must only contain strings, got {value!r}.")
+        if not text.strip() or text != text.strip():
+            raise ConfigurationError(
+                f"{name} values must be non-empty strings without surrounding whitespace, got {text!r}."
+            )
+        if "," in text:
+            parts = [part.strip() for part in text.split(",") if part.strip()]
+            raise ConfigurationError(
+                f"{name} takes a list for several values, {name}={parts!r}, not one comma-joined string {text!r}."
+            )
+        if choices is not None and text not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            raise ConfigurationError(f"{name} values must be among {allowed}; got {text!r}.")
+        out.append(text)
+    return out
 
 
 class Params:
@@ -63,25 +132,39 @@ class Params:
         self.pairs.append((name, self._encode(name, value)))
         return self
 
-    def add_list(self, name: str, values: Iterable[Any] | str | None) -> Params:
-        """``name[]=a&name[]=b``. A lone string counts as one value."""
-        if values is None:
+    def add_list(
+        self, name: str, values: Iterable[str] | str | None, *, choices: Collection[str] | None = None
+    ) -> Params:
+        """``name[]=a&name[]=b``. A lone string counts as one value; see :func:`string_list`."""
+        self.pairs.extend((f"{name}[]", value) for value in string_list(name, values, choices=choices))
+        return self
+
+    def add_id(self, name: str, value: object) -> Params:
+        """An id-like value (None leaves it out); see :func:`check_id`."""
+        if value is not None:
+            self.pairs.append((name, check_id(name, value)))
+        return self
+
+    def add_bool(self, name: str, value: object) -> Params:
+        """``true``/``false`` (None leaves it out); only a real bool, so "yes" or 1 cannot slip through."""
+        if value is None:
             return self
-        if isinstance(values, str | enum.Enum):
-            values = [values]
-        for value in values:
-            if value is None:
-                raise ConfigurationError(f"{name} must not contain None.")
-            self.pairs.append((f"{name}[]", self._encode(name, value)))
+        if not isinstance(value, bool):
+            raise ConfigurationError(f"{name} must be True or False, got {value!r}.")
+        self.pairs.append((name, "true" if value else "false"))
+        return self
+
+    def add_datetime(self, name: str, value: object) -> Params:
+        """A date-time filter (None leaves it out); see :func:`datetime_param`."""
+        if value is not None:
+            self.pairs.append((name, datetime_param(name, value)))
         return self
 
     def paging(self, page: int | None, per_page: int | None) -> Params:
         if page is not None and (not isinstance(page, int) or isinstance(page, bool) or page < 1):
             raise ConfigurationError(f"page must be an int >= 1, got {page!r}.")
-        if per_page is not None and (
-            not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= MAX_PER_PAGE
-        ):
-            raise ConfigurationError(f"per_page must be an int from 1 to {MAX_PER_PAGE}, got {per_page!r}.")
+        if per_page is not None:
+            check_per_page(per_page)
         return self.add("page", page).add("per_page", per_page)
 
     @staticmethod

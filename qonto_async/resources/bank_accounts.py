@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qonto_async.models.bank_accounts import BankAccount
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, path_id
+from qonto_async.resources._base import Params, Resource, check_per_page, path_id
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
@@ -25,7 +25,7 @@ class BankAccountsResource(Resource):
 
     def iterate(self, *, per_page: int = 100, max_pages: int = DEFAULT_MAX_PAGES) -> AsyncPaginator[BankAccount]:
         """Every business account, across pages."""
-        Params().paging(None, per_page)
+        check_per_page(per_page)
 
         async def fetch(page: int) -> Page[BankAccount]:
             return await self.list(page=page, per_page=per_page)

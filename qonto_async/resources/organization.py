@@ -19,7 +19,7 @@ class OrganizationResource(Resource):
         Also the cheapest way to check credentials: 200 means they work (qonto-api.md §2.1).
         ``include_external_accounts=True`` adds connected accounts at other banks.
         """
-        params = Params().add("include_external_accounts", include_external_accounts)
+        params = Params().add_bool("include_external_accounts", include_external_accounts)
         return await self._send(
             Request(method="GET", path="/v2/organization", params=params.pairs, decode=_ORGANIZATION)
         )

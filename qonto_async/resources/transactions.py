@@ -8,24 +8,26 @@ from datetime import datetime
 from typing import Final
 
 from qonto_async.errors import ConfigurationError
-from qonto_async.models.transactions import Transaction
+from qonto_async.models.transactions import Transaction, TransactionStatus
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, path_id
+from qonto_async.resources._base import Params, Resource, check_per_page, path_id, string_list
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
 _PAGE = page_decoder(Transaction, key="transactions")
 _ONE = decoder(Transaction, key="transaction")
 _SORT_BY: Final = re.compile(r"^(updated_at|settled_at|emitted_at):(asc|desc)$")
-_INCLUDES: Final = frozenset({"labels", "attachments", "vat_details"})
+_INCLUDES: Final = ("labels", "attachments", "vat_details")
+# qonto-api.md §5: the values the status[] filter takes (REVERSED is a state, not a filter value).
+_STATUSES: Final = (
+    TransactionStatus.PENDING.value,
+    TransactionStatus.DECLINED.value,
+    TransactionStatus.COMPLETED.value,
+)
 
 
-def _includes(includes: Iterable[str] | str | None) -> list[str] | None:
-    include_list = [includes] if isinstance(includes, str) else list(includes or ())
-    unknown = [i for i in include_list if i not in _INCLUDES]
-    if unknown:
-        raise ConfigurationError(f"includes accepts {sorted(_INCLUDES)}, got {unknown!r}.")
-    return include_list or None
+def _includes(includes: Iterable[str] | str | None) -> list[str]:
+    return string_list("includes", includes, choices=_INCLUDES)
 
 
 def _filters(
@@ -62,14 +64,14 @@ def _filters(
         )
     include_list = _includes(includes)
     params = Params()
-    params.add("bank_account_id", bank_account_id).add("iban", iban)
-    params.add_list("status", status)
-    params.add("updated_at_from", updated_at_from).add("updated_at_to", updated_at_to)
-    params.add("settled_at_from", settled_at_from).add("settled_at_to", settled_at_to)
-    params.add("emitted_at_from", emitted_at_from).add("emitted_at_to", emitted_at_to)
+    params.add_id("bank_account_id", bank_account_id).add_id("iban", iban)
+    params.add_list("status", status, choices=_STATUSES)
+    params.add_datetime("updated_at_from", updated_at_from).add_datetime("updated_at_to", updated_at_to)
+    params.add_datetime("settled_at_from", settled_at_from).add_datetime("settled_at_to", settled_at_to)
+    params.add_datetime("emitted_at_from", emitted_at_from).add_datetime("emitted_at_to", emitted_at_to)
     params.add("side", side)
     params.add_list("operation_type", operation_type)
-    params.add("with_attachments", with_attachments)
+    params.add_bool("with_attachments", with_attachments)
     params.add_list("includes", include_list)
     params.add("sort_by", sort_by)
     return params
@@ -111,9 +113,10 @@ class TransactionsResource(Resource):
     ) -> Page[Transaction]:
         """``GET /v2/transactions``: one page of an account's transactions.
 
-        ``status`` defaults to completed only (Qonto's default). Datetimes must be timezone-aware; they are sent
-        as ISO 8601 UTC with milliseconds. ``includes`` embeds ``labels``, ``attachments``, ``vat_details``.
-        ``sort_by`` is ``field:order``, default ``settled_at:desc``.
+        ``status`` defaults to completed only (Qonto's default); it takes a list of ``pending``, ``declined``,
+        ``completed``. Datetimes must be timezone-aware (datetime objects or ISO 8601 strings with an offset or
+        ``Z``); they are sent as ISO 8601 UTC with milliseconds. ``includes`` embeds ``labels``, ``attachments``,
+        ``vat_details``. ``sort_by`` is ``field:order``, default ``settled_at:desc``.
         """
         params = _filters(
             bank_account_id=bank_account_id,
@@ -175,7 +178,7 @@ class TransactionsResource(Resource):
             includes=includes,
             sort_by=sort_by,
         )
-        Params().paging(None, per_page)
+        check_per_page(per_page)
         base = tuple(params.pairs)
 
         async def fetch(page: int) -> Page[Transaction]:
@@ -186,6 +189,6 @@ class TransactionsResource(Resource):
 
     async def get(self, id: str, *, includes: Iterable[str] | str | None = None) -> Transaction:
         """``GET /v2/transactions/{id}``: one transaction (``includes`` as in :meth:`list`)."""
-        params = Params().add_list("includes", _includes(includes))
         path = f"/v2/transactions/{path_id('id', id)}"
+        params = Params().add_list("includes", _includes(includes))
         return await self._send(Request(method="GET", path=path, params=params.pairs, decode=_ONE))
