@@ -13,14 +13,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
-import subprocess
 import sys
 import time
 
 import aiohttp
 
 from qonto_async.testing import FakeQonto
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _fake_process import fake_process
 
 
 async def _load(base: str, headers: dict[str, str], path: str, total: int, concurrency: int) -> tuple[float, int]:
@@ -56,26 +57,9 @@ async def _in_process(args: argparse.Namespace) -> tuple[float, int]:
 
 
 async def _child(args: argparse.Namespace) -> tuple[float, int]:
-    cmd = [sys.executable, "-m", "qonto_async.testing", "serve", "--port", "0", "--no-rate-limit"]
-    # Started before any request and read line by line until ready: blocking here is what the benchmark wants.
-    proc = subprocess.Popen(  # noqa: ASYNC220
-        cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-    )
-    try:
-        assert proc.stdout is not None
-        base = key = None
-        while base is None or key is None:
-            line = proc.stdout.readline()
-            if not line:
-                raise RuntimeError("the fake server did not start")
-            if m := re.search(r"API base URL\s+(\S+)", line):
-                base = m.group(1)
-            if m := re.search(r"Authorization: (\S+)", line):
-                key = m.group(1)
+    # Starting the child blocks briefly before any request is timed: that is what the benchmark wants.
+    with fake_process() as (base, key):
         return await _load(base, {"Authorization": key}, args.path, args.requests, args.concurrency)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def main() -> int:

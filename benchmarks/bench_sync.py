@@ -13,31 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
-import subprocess
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _fake_process import fake_process
+
 from qonto_async import Environment, QontoClient, RetryPolicy, StaticKeyAuth, SyncQontoClient, register_environment
 
 TARGET = 0.7
-
-
-def start_fake() -> tuple[subprocess.Popen[str], str, str]:
-    cmd = [sys.executable, "-m", "qonto_async.testing", "serve", "--port", "0", "--no-rate-limit"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert proc.stdout is not None
-    base = key = None
-    while base is None or key is None:
-        line = proc.stdout.readline()
-        if not line:
-            raise RuntimeError("the fake server did not start")
-        if m := re.search(r"API base URL\s+(\S+)", line):
-            base = m.group(1)
-        if m := re.search(r"Authorization: (\S+)", line):
-            key = m.group(1)
-    return proc, base, key
 
 
 async def run_async(env: Environment, auth: StaticKeyAuth, total: int, concurrency: int) -> float:
@@ -85,8 +70,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    proc, base, key = start_fake()
-    try:
+    with fake_process() as (base, key):
         env = register_environment(
             Environment(name="bench-fake", api_url=base, oauth_url=f"{base}/oauth", requires_staging_token=False)
         )
@@ -95,9 +79,6 @@ def main() -> int:
         for _ in range(args.repeat):
             best_async = max(best_async, asyncio.run(run_async(env, auth, args.requests, args.threads)))
             best_sync = max(best_sync, run_sync(env, auth, args.requests, args.threads))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     ratio = best_sync / best_async
     print(
         f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.requests} requests, {args.threads} in flight"
