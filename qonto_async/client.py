@@ -15,9 +15,14 @@ from qonto_async.auth.static import StaticKeyAuth
 from qonto_async.auth.tokens import FileTokenStore, OAuthToken
 from qonto_async.environments import Environment, resolve_environment
 from qonto_async.errors import ConfigurationError, CredentialFormatError
+from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
+from qonto_async.resources.internal_transfers import InternalTransfersResource
+from qonto_async.resources.labels import LabelsResource
+from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.statements import StatementsResource
 from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
 from qonto_async.session import QontoSession, Request, RequestOptions, Timeout
@@ -75,6 +80,11 @@ class QontoClient:
     bank_accounts: BankAccountsResource
     transactions: TransactionsResource
     oauth: OAuthResource
+    labels: LabelsResource
+    memberships: MembershipsResource
+    internal_transfers: InternalTransfersResource
+    attachments: AttachmentsResource
+    statements: StatementsResource
 
     def __init__(
         self,
@@ -121,6 +131,11 @@ class QontoClient:
         self.bank_accounts = BankAccountsResource(self)
         self.transactions = TransactionsResource(self)
         self.oauth = OAuthResource(self)
+        self.labels = LabelsResource(self)
+        self.memberships = MembershipsResource(self)
+        self.internal_transfers = InternalTransfersResource(self)
+        self.attachments = AttachmentsResource(self)
+        self.statements = StatementsResource(self)
 
     @classmethod
     def from_env(

@@ -24,9 +24,14 @@ from qonto_async.client import _UNSET, ClientArguments, ClientSettings, QontoCli
 from qonto_async.errors import ClientClosedError, ConfigurationError, QontoTimeoutError
 from qonto_async.pagination import AsyncPaginator, Page
 from qonto_async.resources._base import Resource
+from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
+from qonto_async.resources.internal_transfers import InternalTransfersResource
+from qonto_async.resources.labels import LabelsResource
+from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.statements import StatementsResource
 from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
 from qonto_async.session import Timeout
@@ -355,6 +360,37 @@ class SyncOAuth(SyncResource[OAuthResource]):
     revoke_consents = _blocking(OAuthResource.revoke_consents)
 
 
+class SyncLabels(SyncResource[LabelsResource]):
+    __slots__ = ()
+    list = _blocking(LabelsResource.list)
+    get = _blocking(LabelsResource.get)
+    iterate = _blocking_iter(LabelsResource.iterate)
+
+
+class SyncMemberships(SyncResource[MembershipsResource]):
+    __slots__ = ()
+    list = _blocking(MembershipsResource.list)
+    get_current = _blocking(MembershipsResource.get_current)
+    iterate = _blocking_iter(MembershipsResource.iterate)
+
+
+class SyncInternalTransfers(SyncResource[InternalTransfersResource]):
+    __slots__ = ()
+    create = _blocking(InternalTransfersResource.create)
+
+
+class SyncAttachments(SyncResource[AttachmentsResource]):
+    __slots__ = ()
+    get = _blocking(AttachmentsResource.get)
+
+
+class SyncStatements(SyncResource[StatementsResource]):
+    __slots__ = ()
+    list = _blocking(StatementsResource.list)
+    get = _blocking(StatementsResource.get)
+    iterate = _blocking_iter(StatementsResource.iterate)
+
+
 _live: weakref.WeakSet[_Core] = weakref.WeakSet()
 
 
@@ -386,6 +422,11 @@ class SyncQontoClient:
     bank_accounts: SyncBankAccounts
     transactions: SyncTransactions
     oauth: SyncOAuth
+    labels: SyncLabels
+    memberships: SyncMemberships
+    internal_transfers: SyncInternalTransfers
+    attachments: SyncAttachments
+    statements: SyncStatements
 
     def __init__(self, *, call_timeout: float | None = None, **kwargs: Unpack[ClientArguments]) -> None:
         # Validate every argument now, in the caller's thread, with the async client's own checks: building a
@@ -415,6 +456,11 @@ class SyncQontoClient:
         self.bank_accounts = SyncBankAccounts(self, "bank_accounts")
         self.transactions = SyncTransactions(self, "transactions")
         self.oauth = SyncOAuth(self, "oauth")
+        self.labels = SyncLabels(self, "labels")
+        self.memberships = SyncMemberships(self, "memberships")
+        self.internal_transfers = SyncInternalTransfers(self, "internal_transfers")
+        self.attachments = SyncAttachments(self, "attachments")
+        self.statements = SyncStatements(self, "statements")
 
     def _core_client_for_validation(self) -> QontoClient:
         return self._view(self._probe)

@@ -2,7 +2,10 @@
 
 from qonto_async.models.bank_accounts import BankAccount, BankAccountStatus
 from qonto_async.models.common import PageMeta
+from qonto_async.models.internal_transfers import InternalTransfer, InternalTransferStatus
+from qonto_async.models.memberships import Membership, MembershipRole
 from qonto_async.models.organization import Organization
+from qonto_async.models.statements import Statement, StatementFile
 from qonto_async.models.transactions import (
     Attachment,
     CashflowCategory,
@@ -34,13 +37,19 @@ __all__ = [
     "CounterpartyDetails",
     "DirectDebitHoldDetails",
     "FinancingInstallmentDetails",
+    "InternalTransfer",
+    "InternalTransferStatus",
     "Label",
+    "Membership",
+    "MembershipRole",
     "OperationType",
     "Organization",
     "PageMeta",
     "PagopaPaymentDetails",
     "ProbativeAttachment",
     "ProbativeAttachmentStatus",
+    "Statement",
+    "StatementFile",
     "SubjectType",
     "Transaction",
     "TransactionCategory",

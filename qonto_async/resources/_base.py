@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import quote
+
+import attrs
 
 from qonto_async.errors import ConfigurationError
 from qonto_async.session import Request
@@ -16,8 +18,38 @@ if TYPE_CHECKING:
     from qonto_async.client import QontoClient
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_PER_PAGE = 100  # qonto-api.md §4: per_page runs from 1 to 100.
+
+
+OPERATION_ATTRIBUTE: Final = "__qonto_operation__"
+
+
+@attrs.frozen
+class Operation:
+    """The documented operation (qonto-api.md §3) that a resource method sends: ``METHOD /v2/path-template``."""
+
+    method: str
+    path: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def operation(method: str, path: str) -> Callable[[F], F]:
+    """Mark a resource method with the operation it sends; read by ``docs/coverage.md`` and the contract tests.
+
+    A no-op at run time: the method is returned unchanged, carrying ``__qonto_operation__``.
+    """
+    info = Operation(method, path)
+
+    def mark(func: F) -> F:
+        setattr(func, OPERATION_ATTRIBUTE, info)
+        return func
+
+    return mark
 
 
 class Resource:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qonto_async.models.bank_accounts import BankAccount
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, check_per_page, path_id
+from qonto_async.resources._base import Params, Resource, check_per_page, operation, path_id
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
@@ -15,6 +15,7 @@ _ONE = decoder(BankAccount, key="bank_account")
 class BankAccountsResource(Resource):
     __slots__ = ()
 
+    @operation("GET", "/v2/bank_accounts")
     async def list(self, *, page: int | None = None, per_page: int | None = None) -> Page[BankAccount]:
         """``GET /v2/bank_accounts``: one page of business accounts.
 
@@ -23,6 +24,7 @@ class BankAccountsResource(Resource):
         params = Params().paging(page, per_page)
         return await self._send(Request(method="GET", path="/v2/bank_accounts", params=params.pairs, decode=_PAGE))
 
+    @operation("GET", "/v2/bank_accounts")
     def iterate(self, *, per_page: int = 100, max_pages: int = DEFAULT_MAX_PAGES) -> AsyncPaginator[BankAccount]:
         """Every business account, across pages."""
         check_per_page(per_page)
@@ -32,6 +34,7 @@ class BankAccountsResource(Resource):
 
         return AsyncPaginator(fetch, max_pages=max_pages)
 
+    @operation("GET", "/v2/bank_accounts/{id}")
     async def get(self, id: str) -> BankAccount:
         """``GET /v2/bank_accounts/{id}``: one business account."""
         path = f"/v2/bank_accounts/{path_id('id', id)}"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from qonto_async.resources._base import Resource
+from qonto_async.resources._base import Resource, operation
 from qonto_async.session import Request
 
 
 class OAuthResource(Resource):
     __slots__ = ()
 
+    @operation("DELETE", "/v2/oauth2/consents")
     async def revoke_consents(self) -> None:
         """``DELETE /v2/oauth2/consents``: revoke the user's consents, disconnecting this app (answers 204).
 

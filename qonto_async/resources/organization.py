@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qonto_async.models.organization import Organization
-from qonto_async.resources._base import Params, Resource
+from qonto_async.resources._base import Params, Resource, operation
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
@@ -13,6 +13,7 @@ _ORGANIZATION = decoder(Organization, key="organization")
 class OrganizationResource(Resource):
     __slots__ = ()
 
+    @operation("GET", "/v2/organization")
     async def get(self, *, include_external_accounts: bool | None = None) -> Organization:
         """``GET /v2/organization``: the organization and its bank accounts.
 

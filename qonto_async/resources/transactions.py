@@ -10,7 +10,7 @@ from typing import Final
 from qonto_async.errors import ConfigurationError
 from qonto_async.models.transactions import Transaction, TransactionStatus
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, check_per_page, path_id, string_list
+from qonto_async.resources._base import Params, Resource, check_per_page, operation, path_id, string_list
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
@@ -91,6 +91,7 @@ class TransactionsResource(Resource):
 
     __slots__ = ()
 
+    @operation("GET", "/v2/transactions")
     async def list(
         self,
         *,
@@ -136,6 +137,7 @@ class TransactionsResource(Resource):
         ).paging(page, per_page)
         return await self._send(Request(method="GET", path="/v2/transactions", params=params.pairs, decode=_PAGE))
 
+    @operation("GET", "/v2/transactions")
     def iterate(
         self,
         *,
@@ -187,6 +189,7 @@ class TransactionsResource(Resource):
 
         return AsyncPaginator(fetch, max_pages=max_pages)
 
+    @operation("GET", "/v2/transactions/{id}")
     async def get(self, id: str, *, includes: Iterable[str] | str | None = None) -> Transaction:
         """``GET /v2/transactions/{id}``: one transaction (``includes`` as in :meth:`list`)."""
         path = f"/v2/transactions/{path_id('id', id)}"

@@ -209,6 +209,37 @@ class FakeData:
             }
             for n, (first, last, role) in enumerate(_MEMBERS)
         ]
+        # The authenticated membership (GET /v2/membership, OAuth only): the owner, with its contact fields.
+        owner = self.memberships[0]
+        self.current_membership: dict[str, Any] = {
+            "id": owner["id"],
+            "first_name": owner["first_name"],
+            "last_name": owner["last_name"],
+            "email": f"{owner['first_name'].lower()}@{self.login}.example",
+            "phone_number": "+33600000000",
+            "position": "CEO",
+            "status": "active",
+            "role": owner["role"],
+            "locale": "fr",
+            "team_id": f"{self.prefix}-7ea3-4000-8000-{0:012x}",
+        }
+        # Twelve monthly statements per business account, 01-2025 to 12-2025 (period is MM-YYYY).
+        self.statements: list[dict[str, Any]] = [
+            {
+                "id": f"{self.prefix}-57a7-4{n:03x}-8000-{month:012x}",
+                "bank_account_id": account["id"],
+                "period": f"{month:02d}-2025",
+                "file": {
+                    "file_name": f"statement-{account['slug']}-2025-{month:02d}.pdf",
+                    "file_content_type": "application/pdf",
+                    "file_size": str(40_000 + _mix(seed, 13, n, month) % 60_000),
+                    "file_url": f"https://qonto-fake-statements.example/{self.prefix}/{n}/2025-{month:02d}.pdf"
+                    "?X-Amz-Expires=1800",
+                },
+            }
+            for n, account in enumerate(self.bank_accounts)
+            for month in range(1, 13)
+        ]
 
     # -- organization and accounts ------------------------------------------------------------------------------
 

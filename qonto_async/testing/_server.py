@@ -18,7 +18,7 @@ import random
 import secrets
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -1047,6 +1047,53 @@ class FakeQonto:
     async def _list_memberships(self, ctx: _Ctx) -> web.StreamResponse:
         return self._list(ctx, "memberships", self.data.memberships)
 
+    async def _get_current_membership(self, ctx: _Ctx) -> web.StreamResponse:
+        return self._json(200, {"membership": self.data.current_membership}, ctx.trace)
+
+    async def _list_statements(self, ctx: _Ctx) -> web.StreamResponse:
+        query = ctx.query
+        account_ids = query.getall("bank_account_ids[]", ())
+        ibans = query.getall("ibans[]", ())
+        if account_ids and ibans:
+            # The Postman description: the two filters are mutually exclusive.
+            raise self._bad(
+                ctx, "invalid_parameter", "ibans and bank_account_ids cannot be used together", "ibans"
+            )
+        if ibans:
+            accounts = [self.data.account_by_iban(iban) for iban in ibans]
+            account_ids = [acc["id"] for acc in accounts if acc is not None]
+        selected = [
+            s for s in self.data.statements if not (account_ids or ibans) or s["bank_account_id"] in account_ids
+        ]
+
+        def month(name: str) -> tuple[int, int] | None:
+            raw = query.get(name)
+            if raw is None:
+                return None
+            try:
+                parsed = date.fromisoformat(raw[:10])
+            except ValueError:
+                raise self._bad(ctx, "invalid_parameter", f"{name} must be an ISO 8601 date", name) from None
+            return parsed.year, parsed.month
+
+        def key(statement: dict[str, Any]) -> tuple[int, int]:
+            mm, yyyy = statement["period"].split("-")
+            return int(yyyy), int(mm)
+
+        low, high = month("period_from"), month("period_to")
+        selected = [s for s in selected if (low is None or key(s) >= low) and (high is None or key(s) <= high)]
+        sort_by = query.get("sort_by", "period:desc")
+        if sort_by not in ("period:asc", "period:desc"):
+            raise self._bad(ctx, "invalid_parameter", "sort_by must be period:asc or period:desc", "sort_by")
+        selected.sort(key=lambda s: (key(s), s["id"]), reverse=sort_by == "period:desc")
+        return self._list(ctx, "statements", selected)
+
+    async def _get_statement(self, ctx: _Ctx) -> web.StreamResponse:
+        for statement in self.data.statements:
+            if statement["id"] == ctx.params["id"]:
+                return self._json(200, {"statement": statement}, ctx.trace)
+        return self._error(404, "not_found", "Statement not found", ctx.trace)
+
     async def _get_attachment(self, ctx: _Ctx) -> web.StreamResponse:
         found = self.data.parse_id(ctx.params["id"], kind="a000")
         if found is None or not self.data.transaction(*found)["attachment_ids"]:
@@ -1224,6 +1271,10 @@ _ROUTES: Final = (
     _Route("GET", "/v2/labels/{id}", FakeQonto._get_label, _READ, True),
     _Route("GET", "/v2/memberships", FakeQonto._list_memberships, _READ, True),
     _Route("GET", "/v2/attachments/{id}", FakeQonto._get_attachment, _READ, True),
+    # qonto-api.md §3.1 row 69: OAuth only, scope membership.read.
+    _Route("GET", "/v2/membership", FakeQonto._get_current_membership, "membership.read", False),
+    _Route("GET", "/v2/statements", FakeQonto._list_statements, _READ, True),
+    _Route("GET", "/v2/statements/{id}", FakeQonto._get_statement, _READ, True),
     # qonto-api.md §2.2: revocation is an OAuth operation (scope organization.read per the Postman export).
     _Route("DELETE", "/v2/oauth2/consents", FakeQonto._revoke_consents, _READ, False),
     # qonto-api.md §2.1 (API key may create internal transfers), §2.3 (scope), §7 (idempotency key required).

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import assert_type
 
 from qonto_async import Page, StaticKeyAuth, SyncQontoClient
-from qonto_async.models import BankAccount, Organization, Transaction
+from qonto_async.models import (
+    Attachment,
+    BankAccount,
+    InternalTransfer,
+    Label,
+    Membership,
+    Organization,
+    Statement,
+    Transaction,
+)
 from qonto_async.sync import SyncPaginator
 
 
@@ -21,6 +32,20 @@ def use(qonto: SyncQontoClient) -> None:
     for tx in paginator:
         assert_type(tx, Transaction)
     assert_type(qonto.oauth.revoke_consents(), None)
+    assert_type(qonto.labels.list(page=1), Page[Label])
+    assert_type(qonto.labels.get("id"), Label)
+    assert_type(qonto.labels.iterate(per_page=10), SyncPaginator[Label])
+    assert_type(qonto.memberships.list(), Page[Membership])
+    assert_type(qonto.memberships.iterate(), SyncPaginator[Membership])
+    assert_type(qonto.memberships.get_current(), Membership)
+    assert_type(
+        qonto.internal_transfers.create(debit_iban="a", credit_iban="b", reference="r", amount=Decimal("1.00")),
+        InternalTransfer,
+    )
+    assert_type(qonto.attachments.get("id"), Attachment)
+    assert_type(qonto.statements.list(ibans=["FR76"], period_from=date(2025, 1, 1)), Page[Statement])
+    assert_type(qonto.statements.iterate(sort_by="period:asc"), SyncPaginator[Statement])
+    assert_type(qonto.statements.get("id"), Statement)
     assert_type(qonto.with_options(timeout=5), SyncQontoClient)
 
 
