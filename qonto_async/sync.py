@@ -56,6 +56,11 @@ class _LoopThread:
         self._pending: list[_Call[Any]] = []
         self._pending_lock = threading.Lock()
         self._wake_scheduled = False
+        # Loop-thread only: calls whose outcome is in, released together once per loop iteration. Releasing each
+        # waiter as its call ends wakes a thread that at once asks for the GIL and forces the loop to yield mid-
+        # batch; releasing them in one go keeps the loop running until it has nothing left to do.
+        self._completed: list[_Call[Any]] = []
+        self._release_scheduled = False
         ready = threading.Event()
         self.thread = threading.Thread(target=self._run, args=(ready,), name=name, daemon=True)
         self.thread.start()
@@ -71,7 +76,7 @@ class _LoopThread:
 
     def submit(self, make: Callable[[], Awaitable[T]]) -> _Call[T]:
         """Run ``make()`` on the loop (the awaitable is created there); ``.wait()`` returns its outcome."""
-        call: _Call[T] = _Call(make, self.loop)
+        call: _Call[T] = _Call(make, self)
         with self._pending_lock:
             self._pending.append(call)
             if self._wake_scheduled:
@@ -86,6 +91,19 @@ class _LoopThread:
             self._wake_scheduled = False
         for call in batch:
             call.start()
+
+    def completed(self, call: _Call[Any]) -> None:
+        """On the loop thread: queue ``call``'s waiter for release at the end of this loop iteration."""
+        self._completed.append(call)
+        if not self._release_scheduled:
+            self._release_scheduled = True
+            self.loop.call_soon(self._release_completed)
+
+    def _release_completed(self) -> None:
+        done, self._completed = self._completed, []
+        self._release_scheduled = False
+        for call in done:
+            call._done.release()
 
     def stop(self) -> None:
         if self.loop.is_running():
@@ -102,11 +120,12 @@ class _Call(Generic[T]):
     more than the request itself under many threads).
     """
 
-    __slots__ = ("_cancelled", "_done", "_error", "_loop", "_make", "_result", "_task")
+    __slots__ = ("_cancelled", "_done", "_error", "_loop", "_make", "_owner", "_result", "_task")
 
-    def __init__(self, make: Callable[[], Awaitable[T]], loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, make: Callable[[], Awaitable[T]], owner: _LoopThread) -> None:
         self._make = make
-        self._loop = loop
+        self._owner = owner
+        self._loop = owner.loop
         self._done = threading.Lock()
         self._done.acquire()
         self._result: Any = None
@@ -136,7 +155,7 @@ class _Call(Generic[T]):
 
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self._result, self._error = result, error
-        self._done.release()
+        self._owner.completed(self)
 
     def wait(self, timeout: float | None = None) -> T:
         """In the calling thread. Raises TimeoutError after ``timeout`` seconds (the call is then cancelled)."""
