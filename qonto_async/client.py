@@ -17,11 +17,14 @@ from qonto_async.environments import Environment, resolve_environment
 from qonto_async.errors import ConfigurationError, CredentialFormatError
 from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
+from qonto_async.resources.beneficiaries import BeneficiariesResource
 from qonto_async.resources.internal_transfers import InternalTransfersResource
 from qonto_async.resources.labels import LabelsResource
 from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.requests import RequestsResource
+from qonto_async.resources.sca import ScaResource
 from qonto_async.resources.statements import StatementsResource
 from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
@@ -85,6 +88,9 @@ class QontoClient:
     internal_transfers: InternalTransfersResource
     attachments: AttachmentsResource
     statements: StatementsResource
+    beneficiaries: BeneficiariesResource
+    requests: RequestsResource
+    sca: ScaResource
 
     def __init__(
         self,
@@ -136,6 +142,9 @@ class QontoClient:
         self.internal_transfers = InternalTransfersResource(self)
         self.attachments = AttachmentsResource(self)
         self.statements = StatementsResource(self)
+        self.beneficiaries = BeneficiariesResource(self)
+        self.requests = RequestsResource(self)
+        self.sca = ScaResource(self)
 
     @classmethod
     def from_env(

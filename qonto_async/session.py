@@ -123,6 +123,8 @@ class Request(Generic[T]):
 
     ``idempotent_key_supported`` marks writes whose endpoint honours ``X-Qonto-Idempotency-Key``
     (qonto-api.md §7): they get a key (generated once, reused on every retry) and may be retried.
+    ``raw`` asks for the body of a 2xx response as bytes (a PDF, qonto-api.md §12), undecoded; set the
+    ``Accept`` header it expects in ``headers``. Error responses are still read as Qonto's JSON errors.
     """
 
     method: str
@@ -133,6 +135,7 @@ class Request(Generic[T]):
     headers: Mapping[str, str] = attrs.field(factory=dict)
     idempotent_key_supported: bool = False
     idempotency_key: str | None = None
+    raw: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -570,6 +573,10 @@ class QontoSession:
     # -- responses ----------------------------------------------------------------------------------------------
 
     def _decode(self, req: Request[T], method: str, url: str, sent: _Sent) -> T:
+        if req.raw:
+            if not sent.body:
+                raise _decode_failure(sent, method, url, "expected a file, got an empty response")
+            return sent.body  # type: ignore[return-value]
         decode = req.decode
         if decode is None:
             return None  # type: ignore[return-value]

@@ -26,11 +26,14 @@ from qonto_async.pagination import AsyncPaginator, Page
 from qonto_async.resources._base import Resource
 from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
+from qonto_async.resources.beneficiaries import BeneficiariesResource
 from qonto_async.resources.internal_transfers import InternalTransfersResource
 from qonto_async.resources.labels import LabelsResource
 from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.requests import RequestsResource
+from qonto_async.resources.sca import ScaResource
 from qonto_async.resources.statements import StatementsResource
 from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
@@ -358,6 +361,7 @@ def _blocking_iter(method: Callable[Concatenate[R, P], AsyncPaginator[T]]) -> _B
 class SyncOrganization(SyncResource[OrganizationResource]):
     __slots__ = ()
     get = _blocking(OrganizationResource.get)
+    get_subscription = _blocking(OrganizationResource.get_subscription)
 
 
 class SyncBankAccounts(SyncResource[BankAccountsResource]):
@@ -365,6 +369,7 @@ class SyncBankAccounts(SyncResource[BankAccountsResource]):
     list = _blocking(BankAccountsResource.list)
     get = _blocking(BankAccountsResource.get)
     iterate = _blocking_iter(BankAccountsResource.iterate)
+    download_iban_certificate = _blocking(BankAccountsResource.download_iban_certificate)
 
 
 class SyncTransactions(SyncResource[TransactionsResource]):
@@ -401,6 +406,8 @@ class SyncInternalTransfers(SyncResource[InternalTransfersResource]):
 class SyncAttachments(SyncResource[AttachmentsResource]):
     __slots__ = ()
     get = _blocking(AttachmentsResource.get)
+    list_for_transaction = _blocking(AttachmentsResource.list_for_transaction)
+    iterate_for_transaction = _blocking_iter(AttachmentsResource.iterate_for_transaction)
 
 
 class SyncStatements(SyncResource[StatementsResource]):
@@ -408,6 +415,26 @@ class SyncStatements(SyncResource[StatementsResource]):
     list = _blocking(StatementsResource.list)
     get = _blocking(StatementsResource.get)
     iterate = _blocking_iter(StatementsResource.iterate)
+
+
+class SyncBeneficiaries(SyncResource[BeneficiariesResource]):
+    __slots__ = ()
+    list = _blocking(BeneficiariesResource.list)
+    get = _blocking(BeneficiariesResource.get)
+    iterate = _blocking_iter(BeneficiariesResource.iterate)
+
+
+class SyncRequests(SyncResource[RequestsResource]):
+    __slots__ = ()
+    list = _blocking(RequestsResource.list)
+    iterate = _blocking_iter(RequestsResource.iterate)
+
+
+class SyncSca(SyncResource[ScaResource]):
+    __slots__ = ()
+    get_session = _blocking(ScaResource.get_session)
+    get_mocked_session = _blocking(ScaResource.get_mocked_session)
+    mock_decision = _blocking(ScaResource.mock_decision)
 
 
 _live: weakref.WeakSet[_Core] = weakref.WeakSet()
@@ -446,6 +473,9 @@ class SyncQontoClient:
     internal_transfers: SyncInternalTransfers
     attachments: SyncAttachments
     statements: SyncStatements
+    beneficiaries: SyncBeneficiaries
+    requests: SyncRequests
+    sca: SyncSca
 
     def __init__(self, *, call_timeout: float | None = None, **kwargs: Unpack[ClientArguments]) -> None:
         # Validate every argument now, in the caller's thread, with the async client's own checks: building a
@@ -480,6 +510,9 @@ class SyncQontoClient:
         self.internal_transfers = SyncInternalTransfers(self, "internal_transfers")
         self.attachments = SyncAttachments(self, "attachments")
         self.statements = SyncStatements(self, "statements")
+        self.beneficiaries = SyncBeneficiaries(self, "beneficiaries")
+        self.requests = SyncRequests(self, "requests")
+        self.sca = SyncSca(self, "sca")
 
     def _core_client_for_validation(self) -> QontoClient:
         return self._view(self._probe)

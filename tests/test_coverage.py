@@ -57,6 +57,9 @@ class _Recorder:
 # Sample arguments by parameter name, for the parameters a method requires (or, like transactions' account, needs).
 _SAMPLES: dict[str, Any] = {
     "id": "sample-id",
+    "transaction_id": "sample-transaction",
+    "token": "sample-sca-token",
+    "decision": "allow",
     "bank_account_id": "sample-account",
     "debit_iban": "FR7616958000010000000000001",
     "credit_iban": "FR7616958000010000000000002",

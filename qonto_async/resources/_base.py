@@ -171,6 +171,14 @@ class Params:
         self.pairs.extend((f"{name}[]", value) for value in string_list(name, values, choices=choices))
         return self
 
+    def add_repeated(
+        self, name: str, values: Iterable[str] | str | None, *, choices: Collection[str] | None = None
+    ) -> Params:
+        """``name=a&name=b``: for the endpoints whose official collection repeats the bare key (SEPA
+        beneficiaries) instead of the Rails-style ``name[]``."""
+        self.pairs.extend((name, value) for value in string_list(name, values, choices=choices))
+        return self
+
     def add_id(self, name: str, value: object) -> Params:
         """An id-like value (None leaves it out); see :func:`check_id`."""
         if value is not None:

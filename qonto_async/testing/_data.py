@@ -76,6 +76,22 @@ SIDE_OF: Final = tuple(_side(r) for r in range(PERIOD))
 OPERATION_OF: Final = tuple(_operation(r) for r in range(PERIOD))
 ATTACHED_OF: Final = tuple(_has_attachment(r) for r in range(PERIOD))
 
+_BENEFICIARIES: Final = (
+    ("Acme Supplies", "validated", True),
+    ("Bolt Logistics", "validated", False),
+    ("Cloud Hosting", "pending", False),
+    ("Dune Consulting", "declined", False),
+    ("Echo Media", "validated", True),
+)
+_REQUESTS: Final = (
+    ("flash_card", "pending"),
+    ("virtual_card", "approved"),
+    ("transfer", "declined"),
+    ("multi_transfer", "approved"),
+    ("transfer", "pending"),
+    ("virtual_card", "canceled"),
+)
+
 _COUNTERPARTIES: Final = (
     ("Coffee Corner", "restaurant_and_bar"),
     ("Amazon Web Services", "online_service"),
@@ -240,6 +256,80 @@ class FakeData:
             for n, account in enumerate(self.bank_accounts)
             for month in range(1, 13)
         ]
+        # SEPA beneficiaries: every status, trusted and not; updated_at rises with n.
+        self.beneficiaries: list[dict[str, Any]] = [
+            {
+                "id": f"{self.prefix}-bef0-4000-8000-{n:012x}",
+                "name": name,
+                "iban": f"FR76300060000{n:02d}{_mix(seed, 17, n) % 10**12:012d}",
+                "bic": "AGRIFRPPXXX",
+                "status": status,
+                "trusted": trusted,
+                "created_at": f"2025-0{1 + n}-01T09:00:00.000Z",
+                "updated_at": f"2025-0{1 + n}-15T09:00:00.000Z",
+                "email": f"billing@{name.lower().replace(' ', '-')}.example",
+                "activity_tag": "other_expense",
+            }
+            for n, (name, status, trusted) in enumerate(_BENEFICIARIES)
+        ]
+        # GET /v2/subscription (qonto-api.md §3.2 B1); set it to None for an organization without a plan.
+        self.subscription_plan: dict[str, Any] | None = {
+            "code": "team_business",
+            "name": "Business",
+            "lineup": "teams",
+            "status": "active",
+            "recurrence": "monthly",
+            "monthly_price": {"amount": "99.00", "currency": "EUR"},
+            "trial_ends_at": None,
+        }
+        # Requests awaiting (or past) review: each kind, each status; created_at rises with n.
+        self.requests: list[dict[str, Any]] = [
+            self._request(n, kind, status) for n, (kind, status) in enumerate(_REQUESTS)
+        ]
+
+    def iban_certificate(self, account: dict[str, Any], locale: str) -> bytes:
+        """A small, deterministic stand-in for the certificate PDF."""
+        return (
+            f"%PDF-1.4\n% IBAN certificate\n% holder: {self.login}\n% iban: {account['iban']}\n% locale: {locale}\n"
+            "%%EOF\n"
+        ).encode("ascii")
+
+    def _request(self, n: int, kind: str, status: str) -> dict[str, Any]:
+        processed = None if status == "pending" else f"2025-03-{10 + n:02d}T12:00:00.000Z"
+        request: dict[str, Any] = {
+            "id": f"{self.prefix}-4e90-4000-8000-{n:012x}",
+            "request_type": kind,
+            "status": status,
+            "initiator_id": self.memberships[1 + n % (len(self.memberships) - 1)]["id"],
+            "approver_id": None if status in ("pending", "canceled") else self.memberships[0]["id"],
+            "note": f"{kind.replace('_', ' ')} request {n}",
+            "declined_note": "Not in our policy" if status == "declined" else None,
+            "processed_at": processed,
+            "created_at": f"2025-03-{1 + n:02d}T08:00:00.000Z",
+        }
+        if kind == "flash_card":
+            request.update(
+                pre_expires_at="2025-12-31T22:59:59.999Z", payment_lifespan_limit="250.00", currency="EUR"
+            )
+        elif kind == "virtual_card":
+            request.update(payment_monthly_limit="5.00", currency="EUR")
+        elif kind == "multi_transfer":
+            request.update(
+                total_transfers_amount="25561.80",
+                total_transfers_amount_currency="EUR",
+                total_transfers_count=43,
+                scheduled_date="2025-08-15",
+            )
+        else:
+            request.update(
+                creditor_name="John Doe",
+                amount="30.00",
+                currency="EUR",
+                scheduled_date="2025-10-06",
+                recurrence="monthly",
+                last_recurrence_date=None,
+            )
+        return request
 
     # -- organization and accounts ------------------------------------------------------------------------------
 

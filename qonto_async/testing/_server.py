@@ -1100,6 +1100,98 @@ class FakeQonto:
             return self._error(404, "not_found", "Attachment not found", ctx.trace)
         return self._json(200, {"attachment": self.data.attachment(*found)}, ctx.trace)
 
+    async def _list_transaction_attachments(self, ctx: _Ctx) -> web.StreamResponse:
+        found = self.data.parse_id(ctx.params["id"])
+        if found is None:
+            return self._error(404, "not_found", "Transaction not found", ctx.trace)
+        attached = bool(self.data.transaction(*found)["attachment_ids"])
+        return self._list(ctx, "attachments", [self.data.attachment(*found)] if attached else [])
+
+    def _choices(self, ctx: _Ctx, name: str, allowed: tuple[str, ...], *, bare: bool = False) -> list[str]:
+        # Rails reads ``name[]`` (and a lone ``name``) as the same array parameter; ``bare`` endpoints (SEPA
+        # beneficiaries, per the official collection) read only the repeated bare key.
+        values = list(ctx.query.getall(name, ()))
+        if not bare:
+            values = [*ctx.query.getall(f"{name}[]", ()), *values]
+        if allowed and any(v not in allowed for v in values):
+            raise self._bad(ctx, "invalid_parameter", f"{name} accepts {', '.join(allowed)}", f"{name}[]")
+        return values
+
+    def _sorted(
+        self, ctx: _Ctx, items: list[dict[str, Any]], fields: tuple[str, ...], default: str
+    ) -> list[dict[str, Any]]:
+        sort_by = ctx.query.get("sort_by", default)
+        field, _, order = sort_by.partition(":")
+        if field not in fields or order not in ("asc", "desc"):
+            raise self._bad(
+                ctx, "invalid_parameter", f"sort_by must be one of {fields} with :asc or :desc", "sort_by"
+            )
+        return sorted(items, key=lambda item: (item[field] or "", item["id"]), reverse=order == "desc")
+
+    async def _list_beneficiaries(self, ctx: _Ctx) -> web.StreamResponse:
+        ibans = self._choices(ctx, "iban", (), bare=True)
+        statuses = self._choices(ctx, "status", ("pending", "validated", "declined"), bare=True)
+        trusted = ctx.query.get("trusted")
+        if trusted not in (None, "true", "false"):
+            raise self._bad(ctx, "invalid_parameter", "trusted must be true or false", "trusted")
+        selected = [
+            b
+            for b in self.data.beneficiaries
+            if (not ibans or b["iban"] in ibans)
+            and (not statuses or b["status"] in statuses)
+            and (trusted is None or b["trusted"] == (trusted == "true"))
+        ]
+        selected = self._sorted(ctx, selected, ("updated_at", "created_at"), "updated_at:desc")
+        return self._list(ctx, "beneficiaries", selected)
+
+    async def _get_beneficiary(self, ctx: _Ctx) -> web.StreamResponse:
+        for beneficiary in self.data.beneficiaries:
+            if beneficiary["id"] == ctx.params["id"]:
+                return self._json(200, {"beneficiary": beneficiary}, ctx.trace)
+        return self._error(404, "not_found", "Beneficiary not found", ctx.trace)
+
+    async def _list_requests(self, ctx: _Ctx) -> web.StreamResponse:
+        statuses = self._choices(ctx, "status", ("pending", "approved", "declined", "canceled"))
+        kinds = self._choices(ctx, "request_type", ("flash_card", "virtual_card", "transfer", "multi_transfer"))
+        created_from = self._datetime(ctx, "created_at_from")
+        processed_from = self._datetime(ctx, "processed_at_from")
+
+        def at(value: str | None) -> datetime | None:
+            return None if value is None else datetime.fromisoformat(value)
+
+        selected = []
+        for r in self.data.requests:
+            created, processed = at(r["created_at"]), at(r["processed_at"])
+            if (statuses and r["status"] not in statuses) or (kinds and r["request_type"] not in kinds):
+                continue
+            if created_from is not None and (created is None or created < created_from):
+                continue
+            if processed_from is not None and (processed is None or processed < processed_from):
+                continue
+            selected.append(r)
+        selected = self._sorted(ctx, selected, ("created_at", "processed_at", "status"), "created_at:desc")
+        return self._list(ctx, "requests", selected)
+
+    async def _get_subscription(self, ctx: _Ctx) -> web.StreamResponse:
+        return self._json(200, {"plan": self.data.subscription_plan}, ctx.trace)
+
+    async def _get_iban_certificate(self, ctx: _Ctx) -> web.StreamResponse:
+        account = next((a for a in self.data.bank_accounts if a["id"] == ctx.params["id"]), None)
+        if account is None:
+            return self._error(404, "not_found", "Bank account not found", ctx.trace)
+        locale = ctx.query.get("locale", "en")
+        if locale not in ("en", "fr", "it", "de", "es", "pt", "nl"):
+            raise self._bad(ctx, "invalid_parameter", "locale must be one of en, fr, it, de, es, pt, nl", "locale")
+        accept = ctx.request.headers.get("Accept", "*/*")
+        if not any(kind in accept for kind in ("application/pdf", "*/*", "application/*")):
+            return self._error(406, "not_acceptable", "This endpoint answers application/pdf", ctx.trace)
+        return web.Response(
+            status=200,
+            body=self.data.iban_certificate(account, locale),
+            content_type="application/pdf",
+            headers={TRACE_HEADER: ctx.trace},
+        )
+
     async def _revoke_consents(self, ctx: _Ctx) -> web.StreamResponse:
         self.revoke_tokens()
         return web.Response(status=204, headers={TRACE_HEADER: ctx.trace})
@@ -1265,12 +1357,21 @@ _ROUTES: Final = (
     _Route("GET", "/v2/organization", FakeQonto._get_organization, _READ, True),
     _Route("GET", "/v2/bank_accounts", FakeQonto._list_bank_accounts, _READ, True),
     _Route("GET", "/v2/bank_accounts/{id}", FakeQonto._get_bank_account, _READ, True),
+    # qonto-api.md §3.2 B2: the certificate PDF (scope organization.read).
+    _Route("GET", "/v2/bank_accounts/{id}/iban_certificate", FakeQonto._get_iban_certificate, _READ, True),
+    # qonto-api.md §2.3, §3.2 B1: scope subscription.read; docs.qonto.com lists API keys too.
+    _Route("GET", "/v2/subscription", FakeQonto._get_subscription, "subscription.read", True),
     _Route("GET", "/v2/transactions", FakeQonto._list_transactions, _READ, True),
     _Route("GET", "/v2/transactions/{id}", FakeQonto._get_transaction, _READ, True),
     _Route("GET", "/v2/labels", FakeQonto._list_labels, _READ, True),
     _Route("GET", "/v2/labels/{id}", FakeQonto._get_label, _READ, True),
     _Route("GET", "/v2/memberships", FakeQonto._list_memberships, _READ, True),
     _Route("GET", "/v2/attachments/{id}", FakeQonto._get_attachment, _READ, True),
+    _Route("GET", "/v2/transactions/{id}/attachments", FakeQonto._list_transaction_attachments, _READ, True),
+    _Route("GET", "/v2/sepa/beneficiaries", FakeQonto._list_beneficiaries, _READ, True),
+    _Route("GET", "/v2/sepa/beneficiaries/{id}", FakeQonto._get_beneficiary, _READ, True),
+    # qonto-api.md §3.1 row 86 (Business and Enterprise plans; the fake's organization has one).
+    _Route("GET", "/v2/requests", FakeQonto._list_requests, _READ, True),
     # qonto-api.md §3.1 row 69: OAuth only, scope membership.read.
     _Route("GET", "/v2/membership", FakeQonto._get_current_membership, "membership.read", False),
     _Route("GET", "/v2/statements", FakeQonto._list_statements, _READ, True),

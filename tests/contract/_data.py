@@ -30,6 +30,7 @@ import attrs
 import yaml
 
 from qonto_async.models import (
+    ApprovalRequest,
     Attachment,
     BankAccount,
     InternalTransfer,
@@ -37,6 +38,7 @@ from qonto_async.models import (
     Membership,
     Organization,
     PageMeta,
+    SepaBeneficiary,
     Statement,
     Transaction,
 )
@@ -92,6 +94,16 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(method="GET", path="/v2/attachments/{id}", model=Attachment, key="attachment", is_list=False),
     Operation(method="GET", path="/v2/statements", model=Statement, key="statements", is_list=True),
     Operation(method="GET", path="/v2/statements/{id}", model=Statement, key="statement", is_list=False),
+    Operation(
+        method="GET", path="/v2/transactions/{id}/attachments", model=Attachment, key="attachments", is_list=True
+    ),
+    Operation(
+        method="GET", path="/v2/sepa/beneficiaries", model=SepaBeneficiary, key="beneficiaries", is_list=True
+    ),
+    Operation(
+        method="GET", path="/v2/sepa/beneficiaries/{id}", model=SepaBeneficiary, key="beneficiary", is_list=False
+    ),
+    Operation(method="GET", path="/v2/requests", model=ApprovalRequest, key="requests", is_list=True),
 )
 
 # The collections holding the operations above (one file per group in Qonto's export).
@@ -104,6 +116,8 @@ POSTMAN_COLLECTIONS = (
     "internal-transfers",
     "attachments",
     "statements",
+    "sepa-transfers",
+    "requests",
 )
 
 
@@ -325,6 +339,7 @@ _PLACEHOLDER = re.compile(r"^<([A-Za-z]+)>$")
 _ACCEPTS: dict[str, tuple[Any, ...]] = {
     "string": (str, datetime, date, Decimal, int, enum.Enum),
     "uuid": (str,),
+    "email": (str,),
     "dateTime": (datetime,),
     "date": (date,),
     "integer": (int, Decimal),

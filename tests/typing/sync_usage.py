@@ -8,13 +8,17 @@ from typing import assert_type
 
 from qonto_async import Page, StaticKeyAuth, SyncQontoClient
 from qonto_async.models import (
+    ApprovalRequest,
     Attachment,
     BankAccount,
     InternalTransfer,
     Label,
     Membership,
     Organization,
+    ScaSession,
+    SepaBeneficiary,
     Statement,
+    Subscription,
     Transaction,
 )
 from qonto_async.sync import SyncPaginator
@@ -46,6 +50,18 @@ def use(qonto: SyncQontoClient) -> None:
     assert_type(qonto.statements.list(ibans=["FR76"], period_from=date(2025, 1, 1)), Page[Statement])
     assert_type(qonto.statements.iterate(sort_by="period:asc"), SyncPaginator[Statement])
     assert_type(qonto.statements.get("id"), Statement)
+    assert_type(qonto.attachments.list_for_transaction("tx", per_page=10), Page[Attachment])
+    assert_type(qonto.attachments.iterate_for_transaction("tx"), SyncPaginator[Attachment])
+    assert_type(qonto.beneficiaries.list(ibans=["FR76"], status="validated", trusted=True), Page[SepaBeneficiary])
+    assert_type(qonto.beneficiaries.iterate(sort_by="updated_at:desc"), SyncPaginator[SepaBeneficiary])
+    assert_type(qonto.beneficiaries.get("id"), SepaBeneficiary)
+    assert_type(qonto.requests.list(status=["pending"], request_type="transfer"), Page[ApprovalRequest])
+    assert_type(qonto.requests.iterate(sort_by="created_at:asc"), SyncPaginator[ApprovalRequest])
+    assert_type(qonto.organization.get_subscription(), Subscription)
+    assert_type(qonto.bank_accounts.download_iban_certificate("id", locale="fr"), bytes)
+    assert_type(qonto.sca.get_session("token"), ScaSession)
+    assert_type(qonto.sca.get_mocked_session("token"), ScaSession)
+    assert_type(qonto.sca.mock_decision("token", "allow"), None)
     assert_type(qonto.with_options(timeout=5), SyncQontoClient)
 
 
