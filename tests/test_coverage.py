@@ -13,6 +13,7 @@ from qonto_async import _coverage
 from qonto_async.pagination import AsyncPaginator
 from qonto_async.resources._base import Operation
 from qonto_async.session import Request
+from tests._recorder import Recorder, Sent
 
 COVERED = _coverage.covered_methods()
 DOCUMENTED = {op.name: op for op in _coverage.documented_operations()}
@@ -39,21 +40,6 @@ def test_every_mark_names_a_documented_operation(name: str) -> None:
     assert COVERED[name].name in DOCUMENTED, f"{name} is marked {COVERED[name].name}, which qonto-api.md §3 lacks"
 
 
-class _Sent(Exception):
-    pass
-
-
-class _Recorder:
-    """Stands in for QontoClient: records the Request a resource method builds, and sends nothing."""
-
-    def __init__(self) -> None:
-        self.sent: list[Request[Any]] = []
-
-    async def _send(self, request: Request[Any]) -> Any:
-        self.sent.append(request)
-        raise _Sent
-
-
 # Sample arguments by parameter name, for the parameters a method requires (or, like transactions' account, needs).
 _SAMPLES: dict[str, Any] = {
     "id": "sample-id",
@@ -74,14 +60,14 @@ def _template(path: str) -> re.Pattern[str]:
 
 async def _built_request(name: str) -> Request[Any]:
     namespace, attribute = name.split(".")
-    recorder = _Recorder()
+    recorder = Recorder()
     resource = _coverage.resource_classes()[namespace](recorder)  # type: ignore[arg-type]
     method = getattr(resource, attribute)
     parameters = inspect.signature(method).parameters
     kwargs = {p: value for p, value in _SAMPLES.items() if p in parameters}
     result = method(**kwargs)
     pending = result.pages().__anext__() if isinstance(result, AsyncPaginator) else result
-    with pytest.raises(_Sent):
+    with pytest.raises(Sent):
         await pending
     (request,) = recorder.sent
     return request
@@ -135,9 +121,9 @@ _FULL: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("name", sorted(_FULL))
 async def test_every_query_parameter_is_documented(name: str) -> None:
     namespace, attribute = name.split(".")
-    recorder = _Recorder()
+    recorder = Recorder()
     resource = _coverage.resource_classes()[namespace](recorder)  # type: ignore[arg-type]
-    with pytest.raises(_Sent):
+    with pytest.raises(Sent):
         await getattr(resource, attribute)(**_FULL[name])
     (request,) = recorder.sent
     documented = _coverage.postman_query_names()[COVERED[name].name]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from qonto_async import _coverage
-from qonto_async.session import Request
+from tests._recorder import Recorder, Sent
 
 COVERED = _coverage.covered_methods()
 
@@ -31,19 +31,6 @@ def _documented(name: str) -> set[str]:
             out.update(q["key"] for q in url.get("query", []))
     assert out, f"{name} has no documented query parameters"
     return out
-
-
-class _Sent(Exception):
-    pass
-
-
-class _Recorder:
-    def __init__(self) -> None:
-        self.sent: list[Request[Any]] = []
-
-    async def _send(self, request: Request[Any]) -> Any:
-        self.sent.append(request)
-        raise _Sent
 
 
 _FULL: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
@@ -77,10 +64,10 @@ _FULL: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
 @pytest.mark.parametrize("name", sorted(_FULL))
 async def test_every_query_parameter_is_documented(name: str) -> None:
     namespace, attribute = name.split(".")
-    recorder = _Recorder()
+    recorder = Recorder()
     resource = _coverage.resource_classes()[namespace](recorder)  # type: ignore[arg-type]
     args, kwargs = _FULL[name]
-    with pytest.raises(_Sent):
+    with pytest.raises(Sent):
         await getattr(resource, attribute)(*args, **kwargs)
     (request,) = recorder.sent
     sent = {key for key, _ in request.params}
