@@ -306,7 +306,14 @@ class FakeQonto:
         self._environment: Environment | None = None
         self._exact: dict[tuple[str, str], _Route] = {}
         self._templated: list[_Route] = []
-        for route in _ROUTES:
+        # Qonto's endpoints grouped by API section live in ``qonto_async.testing._routes`` (one module a group, each
+        # exporting ``ROUTES``); their per-fake state goes in ``self.stores`` under the module's name.
+        self.stores: dict[str, Any] = {}
+        seen: set[str] = set()
+        for route in (*_ROUTES, *_group_routes()):
+            if route.name in seen:
+                raise RuntimeError(f"FakeQonto bug: {route.name} is routed twice")
+            seen.add(route.name)
             if "{" in route.template:
                 self._templated.append(route)
             else:
@@ -1350,6 +1357,13 @@ class FakeQonto:
                 )
             return self._json(200, self._issue(refresh.scopes), ctx.trace)
         return self._oauth_error(ctx, 400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
+
+
+def _group_routes() -> tuple[_Route, ...]:
+    # Imported here, not at the top: the route modules import this module's _Route, _Ctx and FakeQonto.
+    from qonto_async.testing._routes import all_routes
+
+    return all_routes()
 
 
 _READ = "organization.read"
