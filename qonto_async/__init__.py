@@ -49,6 +49,9 @@ from qonto_async.errors import (
     QontoTimeoutError,
     RateLimitError,
     ResponseDecodeError,
+    ScaDenied,
+    ScaError,
+    ScaExpired,
     ScaRequired,
     ScaSessionInvalidError,
     ServerError,
@@ -59,6 +62,7 @@ from qonto_async.errors import (
 )
 from qonto_async.pagination import AsyncPaginator, Page, PaginationError
 from qonto_async.retry import RetryPolicy
+from qonto_async.sca import ScaPolicy
 from qonto_async.session import ResponseInfo, Timeout, capture_responses
 from qonto_async.sync import SyncQontoClient
 
@@ -100,6 +104,10 @@ __all__ = [
     "ResponseDecodeError",
     "ResponseInfo",
     "RetryPolicy",
+    "ScaDenied",
+    "ScaError",
+    "ScaExpired",
+    "ScaPolicy",
     "ScaRequired",
     "ScaSessionInvalidError",
     "ServerError",

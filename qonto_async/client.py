@@ -14,7 +14,7 @@ from qonto_async.auth.oauth import OAuthBearerAuth
 from qonto_async.auth.static import StaticKeyAuth
 from qonto_async.auth.tokens import FileTokenStore, OAuthToken
 from qonto_async.environments import Environment, resolve_environment
-from qonto_async.errors import ConfigurationError, CredentialFormatError
+from qonto_async.errors import ConfigurationError, CredentialFormatError, ScaRequired
 from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
 from qonto_async.resources.beneficiaries import BeneficiariesResource
@@ -28,6 +28,8 @@ from qonto_async.resources.sca import ScaResource
 from qonto_async.resources.statements import StatementsResource
 from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
+from qonto_async.sca import ScaPolicy, with_preference
+from qonto_async.sca import complete as complete_sca
 from qonto_async.session import QontoSession, Request, RequestOptions, Timeout
 
 __all__ = ["QontoClient"]
@@ -45,6 +47,7 @@ class _Settings(TypedDict, total=False):
     retry: RetryPolicy | None
     connection_limit: int
     user_agent: str | None
+    sca: ScaPolicy | None
 
 
 class ClientSettings(_Settings, total=False):
@@ -103,8 +106,10 @@ class QontoClient:
         retry: RetryPolicy | None = None,
         connection_limit: int = 100,
         user_agent: str | None = None,
+        sca: ScaPolicy | None = None,
     ) -> None:
         env = resolve_environment(environment)
+        _check_sca(sca, env)
         if auth is None:
             raise ConfigurationError(
                 "auth is required: StaticKeyAuth(login=..., secret_key=...) or OAuthBearerAuth(...)."
@@ -127,11 +132,12 @@ class QontoClient:
             connection_limit=connection_limit,
             user_agent=user_agent,
         )
-        self._init(session, options, owner=True)
+        self._init(session, options, sca, owner=True)
 
-    def _init(self, session: QontoSession, options: RequestOptions, *, owner: bool) -> None:
+    def _init(self, session: QontoSession, options: RequestOptions, sca: ScaPolicy | None, *, owner: bool) -> None:
         self._session = session
         self._options = options
+        self._sca = sca
         self._owner = owner
         self.organization = OrganizationResource(self)
         self.bank_accounts = BankAccountsResource(self)
@@ -171,11 +177,12 @@ class QontoClient:
         timeout: Timeout | float | None = _UNSET,
         retry: RetryPolicy | None = None,
         organization_id: str | None = _UNSET,
+        sca: ScaPolicy | None = _UNSET,
     ) -> QontoClient:
         """A view of this client with other settings, sharing its connection pool and auth.
 
         ``qonto.with_options(timeout=5).transactions.list(...)``. Closing the original closes the pool; closing
-        a view does nothing.
+        a view does nothing. ``sca=ScaPolicy(...)`` (or ``None``) changes how ``428`` answers are handled.
         """
         changes: dict[str, Any] = {}
         if timeout is not _UNSET:
@@ -189,8 +196,12 @@ class QontoClient:
                 )
             changes["organization_id"] = organization_id
         options = attrs.evolve(self._options, **changes)
+        if sca is _UNSET:
+            sca = self._sca
+        else:
+            _check_sca(sca, self._session.environment)
         view = QontoClient.__new__(QontoClient)
-        view._init(self._session, options, owner=False)
+        view._init(self._session, options, sca, owner=False)
         return view
 
     @property
@@ -207,11 +218,34 @@ class QontoClient:
         return self._options
 
     @property
+    def sca_policy(self) -> ScaPolicy | None:
+        """How ``428`` (SCA required) answers are handled; ``None``: they raise :class:`ScaRequired`."""
+        return self._sca
+
+    @property
     def closed(self) -> bool:
         return self._session.closed
 
     async def _send(self, request: Request[T]) -> T:
-        return await self._session.request(request, self._options)
+        policy = self._sca
+        request = with_preference(request, policy)
+        try:
+            return await self._session.request(request, self._options)
+        except ScaRequired as error:
+            if policy is None or not policy.auto_complete or error.sca_session_token is None:
+                _remember(error, self, request)
+                raise
+            pending = error
+        # Outside the except block: the replay's own errors must not chain to the 428.
+        return await complete_sca(self, request, pending, policy)
+
+    async def _send_once(self, request: Request[T]) -> T:
+        """Send without handling SCA again: the replay of an approved write."""
+        try:
+            return await self._session.request(request, self._options)
+        except ScaRequired as error:
+            _remember(error, self, request)
+            raise
 
     async def aclose(self) -> None:
         """Close the connection pool. Idempotent. Requests after this raise :class:`ClientClosedError`."""
@@ -226,6 +260,19 @@ class QontoClient:
 
     def __repr__(self) -> str:
         return f"QontoClient(environment={self.environment.name!r}, auth={self._session.auth!r})"
+
+
+def _check_sca(sca: object, env: Environment) -> None:
+    if sca is None:
+        return
+    if not isinstance(sca, ScaPolicy):
+        raise ConfigurationError(f"sca must be a ScaPolicy or None, got {type(sca).__name__}.")
+    sca.check_environment(env.requires_staging_token, env.name)
+
+
+def _remember(error: ScaRequired, client: QontoClient, request: Request[Any]) -> None:
+    # What ``qonto.sca.complete(error)`` replays. Not pickled (APIError.__reduce__ rebuilds from public state).
+    error._sca_replay = (client, request)  # type: ignore[attr-defined]
 
 
 def _kwargs_from_env(environ: Mapping[str, str] | None, overrides: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,9 @@
     ├── OAuthError                      the OAuth token endpoint refused or failed
     │   └── InvalidGrantError           the code or refresh token is dead: the user must authorize again
     ├── TokenStoreError                 a token store could not load or save
+    ├── ScaError                        Strong Customer Authentication did not complete
+    │   ├── ScaDenied                   the user refused (or canceled) the SCA session
+    │   └── ScaExpired                  nobody answered within the 15 minutes of the session
     └── APIError                        Qonto answered with an error status
         ├── ValidationError             400, 422
         ├── AuthenticationError         401 (its message lists the credential checks)
@@ -63,6 +66,9 @@ __all__ = [
     "QontoTimeoutError",
     "RateLimitError",
     "ResponseDecodeError",
+    "ScaDenied",
+    "ScaError",
+    "ScaExpired",
     "ScaRequired",
     "ScaSessionInvalidError",
     "ServerError",
@@ -344,6 +350,49 @@ class ScaRequired(APIError):
     @property
     def action_type(self) -> str | None:
         return _str_field(self.body, "action_type")
+
+
+class ScaError(QontoError):
+    """A write that needed Strong Customer Authentication (a ``428``) was not completed (qonto-api.md §8).
+
+    Attributes: ``action_type`` (e.g. ``transfer.single.create``), ``trace_id`` of the ``428`` response, and
+    ``idempotency_key``: the write was not performed, and replaying it with this key is safe.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        action_type: str | None = None,
+        trace_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        self.action_type = action_type
+        self.trace_id = trace_id
+        self.idempotency_key = idempotency_key
+        text = message if trace_id is None else f"{message} (trace id: {trace_id})"
+        super().__init__(text)
+        self._message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_sca_error,
+            (type(self), self._message, self.action_type, self.trace_id, self.idempotency_key),
+        )
+
+
+def _rebuild_sca_error(
+    cls: type[ScaError], message: str, action_type: str | None, trace_id: str | None, key: str | None
+) -> ScaError:
+    return cls(message, action_type=action_type, trace_id=trace_id, idempotency_key=key)
+
+
+class ScaDenied(ScaError):
+    """The SCA session ended in ``deny``: the user refused or canceled it. Nothing was performed."""
+
+
+class ScaExpired(ScaError):
+    """The SCA session was not approved within its 15 minutes (or the configured wait). Nothing was performed."""
 
 
 class RateLimitError(APIError):

@@ -435,6 +435,8 @@ class SyncSca(SyncResource[ScaResource]):
     get_session = _blocking(ScaResource.get_session)
     get_mocked_session = _blocking(ScaResource.get_mocked_session)
     mock_decision = _blocking(ScaResource.mock_decision)
+    complete = _blocking(ScaResource.complete)
+    wait = _blocking(ScaResource.wait)
 
 
 _live: weakref.WeakSet[_Core] = weakref.WeakSet()
