@@ -44,6 +44,7 @@ from qonto_async import (
     RateLimitError,
     ResponseDecodeError,
     RetryPolicy,
+    ScaPolicy,
     ServerError,
     StagingTokenError,
     StaticKeyAuth,
@@ -56,6 +57,7 @@ from qonto_async import (
     new_state,
 )
 from qonto_async.models import Transaction
+from qonto_async.sca import ScaChallenge, allow_mocked
 
 __all__ = ["main"]
 
@@ -923,6 +925,38 @@ async def _demo(out: IO[str], err: IO[str]) -> int:
             "Refreshes are serialised: one refresh serves every waiting request, and the rotated refresh token "
             "is saved (to a TokenStore such as FileTokenStore) before it is used."
         )
+
+        say(_heading("9. A transfer that needs Strong Customer Authentication"))
+        para(
+            "Sensitive writes answer 428 until the user approves them in the Qonto app. With an ScaPolicy the "
+            "client waits for the approval (polling once a second, 15 minutes at most) and replays the very same "
+            "request, same idempotency key included. The sandbox cannot pair a phone, so the demo uses the "
+            "'mock' preference and approves as the user would:"
+        )
+        say()
+        say('    sca = ScaPolicy(preference="mock", on_required=allow_mocked)')
+        say("    await qonto.internal_transfers.create(..., amount=Decimal('250.00'))")
+        fake.sca.require_for.add("POST /v2/internal_transfers")
+        scoped = fake.issue_token(scopes=("internal_transfer.write",))
+        writer = OAuthBearerAuth(client_id=client_id, client_secret=client_secret, token=scoped, clock=fake.clock)
+        challenges: list[str] = []
+
+        async def approve(client: QontoClient, challenge: ScaChallenge) -> None:
+            challenges.append(challenge.action_type or "sensitive action")
+            await allow_mocked(client, challenge)
+
+        policy = ScaPolicy(preference="mock", on_required=approve)
+        async with QontoClient(auth=writer, environment=env, staging_token=staging, sca=policy) as qonto:
+            source, target = fake.data.bank_accounts[0], fake.data.bank_accounts[1]
+            transfer = await qonto.internal_transfers.create(
+                debit_iban=source["iban"], credit_iban=target["iban"], reference="Demo", amount=Decimal("250.00")
+            )
+        statuses = [entry.status for entry in fake.requests("POST", "/v2/internal_transfers")]
+        say()
+        say(
+            f"  First answer: {statuses[0]}, SCA for {', '.join(challenges)}; approved; replay answered {statuses[-1]}."
+        )
+        say(f"  Transfer {transfer.id}: {_money(transfer.amount, transfer.currency)}, status {transfer.status}.")
 
     say(_heading("Next steps"))
     say("  qonto-async doctor                  check your own credentials, step by step")

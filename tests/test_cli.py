@@ -147,6 +147,7 @@ def test_demo_as_the_readme_runs_it() -> None:
         "6. A wrong secret key, answered 401 by Qonto",
         "7. The sandbox's staging token",
         "8. OAuth: an expired access token is refreshed once",
+        "9. A transfer that needs Strong Customer Authentication",
     ):
         assert heading in out
     assert TRACE.search(out)
@@ -158,6 +159,8 @@ def test_demo_as_the_readme_runs_it() -> None:
     assert "requires a staging token" in out
     assert "StagingTokenError (status 302)" in out
     assert "1 refresh for 3 calls" in out
+    assert "First answer: 428, SCA for transfer.internal.create; approved; replay answered 201." in out
+    assert re.search(r"Transfer \S+: 250\.00 EUR, status \w+\.", out)
     assert re.search(r"Fetched \d+ completed transactions in \d+ pages", out)
     # Not a terminal: no progress bar in the captured stderr.
     assert "pages  " not in proc.stderr
