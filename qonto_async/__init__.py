@@ -60,6 +60,7 @@ from qonto_async.errors import (
     TransportError,
     ValidationError,
 )
+from qonto_async.files import InvalidFileError, UploadFile
 from qonto_async.pagination import AsyncPaginator, Page, PaginationError
 from qonto_async.retry import RetryPolicy
 from qonto_async.sca import ScaPolicy
@@ -85,6 +86,7 @@ __all__ = [
     "EventLoopMismatchError",
     "FileTokenStore",
     "GoneError",
+    "InvalidFileError",
     "InvalidGrantError",
     "MemoryTokenStore",
     "NotFoundError",
@@ -118,6 +120,7 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "TransportError",
+    "UploadFile",
     "ValidationError",
     "__version__",
     "build_authorization_url",

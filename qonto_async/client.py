@@ -18,13 +18,21 @@ from qonto_async.errors import ConfigurationError, CredentialFormatError, ScaReq
 from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
 from qonto_async.resources.beneficiaries import BeneficiariesResource
+from qonto_async.resources.cash_flow import CashFlowCategoriesResource
 from qonto_async.resources.internal_transfers import InternalTransfersResource
+from qonto_async.resources.international import InternationalResource
 from qonto_async.resources.labels import LabelsResource
+from qonto_async.resources.legacy import LegacyResource
 from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
 from qonto_async.resources.requests import RequestsResource
 from qonto_async.resources.sca import ScaResource
+from qonto_async.resources.sepa_transfers import (
+    BulkTransfersResource,
+    RecurringTransfersResource,
+    SepaTransfersResource,
+)
 from qonto_async.resources.statements import StatementsResource
 from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
@@ -89,11 +97,17 @@ class QontoClient:
     labels: LabelsResource
     memberships: MembershipsResource
     internal_transfers: InternalTransfersResource
+    international: InternationalResource
     attachments: AttachmentsResource
     statements: StatementsResource
     beneficiaries: BeneficiariesResource
     requests: RequestsResource
     sca: ScaResource
+    cash_flow_categories: CashFlowCategoriesResource
+    legacy: LegacyResource
+    sepa_transfers: SepaTransfersResource
+    bulk_transfers: BulkTransfersResource
+    recurring_transfers: RecurringTransfersResource
 
     def __init__(
         self,
@@ -146,11 +160,17 @@ class QontoClient:
         self.labels = LabelsResource(self)
         self.memberships = MembershipsResource(self)
         self.internal_transfers = InternalTransfersResource(self)
+        self.international = InternationalResource(self)
         self.attachments = AttachmentsResource(self)
         self.statements = StatementsResource(self)
         self.beneficiaries = BeneficiariesResource(self)
         self.requests = RequestsResource(self)
         self.sca = ScaResource(self)
+        self.cash_flow_categories = CashFlowCategoriesResource(self)
+        self.legacy = LegacyResource(self)
+        self.sepa_transfers = SepaTransfersResource(self)
+        self.bulk_transfers = BulkTransfersResource(self)
+        self.recurring_transfers = RecurringTransfersResource(self)
 
     @classmethod
     def from_env(

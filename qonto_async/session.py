@@ -4,32 +4,43 @@ Per logical call: resolve the URL from the environment; generate the idempotency
 attempt: ask the :class:`AuthStrategy` for headers, add the staging token iff the environment requires it, send
 without following redirects, map errors (tolerant parse, trace id), decode, and retry per :class:`RetryPolicy`;
 a 401 lets the auth strategy refresh and try once more.
+
+Bodies: JSON (serialised once, the same bytes on every attempt), or a multipart upload of one ``file`` field
+(qonto-api.md §12), rebuilt for every attempt because an aiohttp ``FormData`` can only be sent once. Binary
+responses come back as bytes, or are streamed to a temporary file beside the destination and renamed over it once
+complete (nothing is left behind on failure). Pre-signed download URLs (on another host, qonto-api.md §12) go
+through the same loop without any Qonto header.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import inspect
 import json
 import logging
+import os
 import platform
 import re
+import tempfile
 import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import attrs
 from multidict import CIMultiDictProxy
+from yarl import URL
 
 from qonto_async._version import __version__
 from qonto_async.auth._base import AuthContext, AuthStrategy
-from qonto_async.environments import Environment
+from qonto_async.environments import Environment, _is_loopback
 from qonto_async.errors import (
     TRACE_ID_HEADER,
     APIError,
@@ -38,6 +49,7 @@ from qonto_async.errors import (
     EventLoopMismatchError,
     InvalidGrantError,
     OAuthError,
+    PermissionDeniedError,
     QontoConnectionError,
     QontoDeprecationWarning,
     QontoTimeoutError,
@@ -48,6 +60,7 @@ from qonto_async.errors import (
     api_error_class,
     parse_error_body,
 )
+from qonto_async.files import UploadFile
 from qonto_async.retry import RetryPolicy, parse_retry_after
 from qonto_async.serde import loads
 
@@ -67,6 +80,9 @@ _MAX_WARNED_PATHS: Final = 256
 # Query strings can carry IBANs and other personal data; aiohttp puts whole URLs in its exception texts.
 _QUERY: Final = re.compile(r"\?[^\s'\"]*")
 _FORM: Final = "application/x-www-form-urlencoded"
+# qonto-api.md §12: uploads are multipart/form-data with this single field.
+_FILE_FIELD: Final = "file"
+_CHUNK: Final = 64 * 1024
 
 USER_AGENT: Final = (
     f"qonto-async/{__version__} (Python {platform.python_version()}; aiohttp {aiohttp.__version__})"
@@ -117,6 +133,20 @@ class RequestOptions:
     organization_id: str | None = attrs.field(default=None, validator=_organization_id)
 
 
+def _check_request(request: Request[Any]) -> None:
+    # Resource methods build Requests; these are programming errors of theirs, caught before anything is sent.
+    if request.file is not None and request.json is not None:
+        raise ConfigurationError("a Request sends either a JSON body or a file, not both")
+    if request.file is not None and not isinstance(request.file, UploadFile):
+        raise ConfigurationError(f"file must be an UploadFile, got {type(request.file).__name__}")
+    if request.dest is not None and not request.raw:
+        raise ConfigurationError("dest (stream the body to a file) needs raw=True")
+    if request.presigned_url is not None and (
+        request.method != "GET" or request.file is not None or request.json is not None or request.params
+    ):
+        raise ConfigurationError("a pre-signed URL is fetched with a bare GET (no body, no extra parameters)")
+
+
 @attrs.frozen(kw_only=True)
 class Request(Generic[T]):
     """What a resource method asks for. Describes; does nothing.
@@ -125,6 +155,12 @@ class Request(Generic[T]):
     (qonto-api.md §7): they get a key (generated once, reused on every retry) and may be retried.
     ``raw`` asks for the body of a 2xx response as bytes (a PDF, qonto-api.md §12), undecoded; set the
     ``Accept`` header it expects in ``headers``. Error responses are still read as Qonto's JSON errors.
+    With ``dest`` too, the body is streamed to that file instead (atomically: a temporary file beside it, renamed
+    over it once complete) and the result is ``dest``.
+
+    ``file`` sends a ``multipart/form-data`` body whose single field ``file`` holds that upload (qonto-api.md
+    §12); the form is rebuilt for each attempt. ``presigned_url`` fetches that absolute URL (``path`` is then
+    unused) without any Qonto header: no Authorization, no staging token, no organization id.
     """
 
     method: str
@@ -136,6 +172,12 @@ class Request(Generic[T]):
     idempotent_key_supported: bool = False
     idempotency_key: str | None = None
     raw: bool = False
+    file: UploadFile | None = None
+    dest: Path | None = None
+    presigned_url: str | None = attrs.field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _check_request(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -205,15 +247,137 @@ def _redact_url(url: str) -> str:
 
 
 class _Sent:
-    """One attempt's raw outcome."""
+    """One attempt's raw outcome. ``streamed`` is the byte count when the body went to a :class:`_FileSink`."""
 
-    __slots__ = ("body", "content_type", "headers", "status")
+    __slots__ = ("body", "content_type", "headers", "status", "streamed")
 
-    def __init__(self, status: int, headers: CIMultiDictProxy[str], body: bytes) -> None:
+    def __init__(
+        self, status: int, headers: CIMultiDictProxy[str], body: bytes, streamed: int | None = None
+    ) -> None:
         self.status = status
         self.headers = headers
         self.body = body
+        self.streamed = streamed
         self.content_type = headers.get("Content-Type", "").lower()
+
+
+# A request body: bytes sent as they are on every attempt, or a factory building a fresh multipart body per
+# attempt (an aiohttp multipart payload, like a FormData, is consumed by sending it).
+_Body = bytes | Callable[[], aiohttp.MultipartWriter] | None
+
+
+def _multipart(upload: UploadFile) -> Callable[[], aiohttp.MultipartWriter]:
+    """``multipart/form-data`` with the single field ``file`` (qonto-api.md §12), rebuilt for each attempt.
+
+    The boundary comes from the file's digest, not from chance: every attempt of the call, and an SCA replay of it,
+    sends the very same bytes (a digest of the content cannot plausibly occur inside that content).
+    """
+    boundary = "qonto-async-" + hashlib.sha256(upload.content).hexdigest()[:40]
+
+    def build() -> aiohttp.MultipartWriter:
+        writer = aiohttp.MultipartWriter("form-data", boundary=boundary)
+        part = writer.append(upload.content, {"Content-Type": upload.content_type})
+        # As browsers send it (WHATWG HTML, multipart/form-data encoding): UTF-8 as is, only '"' escaped as %22.
+        # aiohttp's default would percent-encode every non-token character of the name.
+        filename = upload.filename.replace('"', "%22")
+        part.set_content_disposition("form-data", quote_fields=False, name=_FILE_FIELD, filename=filename)
+        return writer
+
+    return build
+
+
+class _FileSink:
+    """A response body streamed to ``dest``: a temporary file in the same directory per attempt, renamed over
+    ``dest`` by :meth:`commit` once the whole call succeeded, removed by :meth:`discard` otherwise."""
+
+    __slots__ = ("_fh", "_tmp", "dest", "written")
+
+    def __init__(self, dest: Path) -> None:
+        self.dest = dest
+        self._fh: Any = None
+        self._tmp: str | None = None
+        self.written = 0
+
+    def start(self) -> None:
+        self.discard()  # a failed earlier attempt's partial file
+        directory = self.dest.parent
+        try:
+            fd, self._tmp = tempfile.mkstemp(dir=directory, prefix=f".{self.dest.name}.", suffix=".part")
+        except OSError as exc:
+            raise ConfigurationError(f"cannot write into {str(directory)!r}: {exc.strerror or exc}") from None
+        self._fh = os.fdopen(fd, "wb")
+        self.written = 0
+
+    def write(self, chunk: bytes) -> None:
+        # Plain writes land in the page cache and are cheap; the one slow call, fsync, runs in a thread (commit).
+        self._fh.write(chunk)
+        self.written += len(chunk)
+
+    async def commit(self) -> Path:
+        fh, tmp = self._fh, self._tmp
+        assert fh is not None
+        assert tmp is not None
+        # The thread owns the file object from here: a cancelled commit must not close it under the thread's feet;
+        # discard() then only removes the temporary file.
+        self._fh = None
+
+        def finish() -> None:
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+            os.replace(tmp, self.dest)
+
+        try:
+            await asyncio.to_thread(finish)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                fh.close()
+            self.discard()
+            raise ConfigurationError(f"cannot write {str(self.dest)!r}: {exc.strerror or exc}") from None
+        self._tmp = None
+        return self.dest
+
+    def discard(self) -> None:
+        fh, tmp = self._fh, self._tmp
+        self._fh = self._tmp = None
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _check_dest(dest: object) -> Path:
+    if not isinstance(dest, str | os.PathLike):
+        raise ConfigurationError(f"dest must be a file path (str or Path), got {type(dest).__name__}.")
+    path = Path(dest)
+    if path.is_dir():
+        raise ConfigurationError(f"dest must be a file path, but {str(path)!r} is a directory.")
+    if not path.parent.is_dir():
+        raise ConfigurationError(f"dest's directory {str(path.parent)!r} does not exist.")
+    return path
+
+
+def _check_presigned_url(url: object) -> str:
+    """An absolute https URL (http only on loopback, as for environments, DESIGN §4), without credentials."""
+    if not isinstance(url, str) or not url or url != url.strip() or any(c.isspace() for c in url):
+        raise ConfigurationError("a download URL must be a non-empty string without whitespace.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise ConfigurationError(f"not a valid download URL: {_redact_url(url)!r}") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigurationError(f"a download URL must be an absolute https:// URL, got {_redact_url(url)!r}.")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise ConfigurationError(
+            f"refusing to download {_redact_url(url)} over plain http: only https:// (or a loopback host for local "
+            "tests) is allowed."
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError("a download URL must not carry a user name or password.")
+    return url
 
 
 ErrorMapper = Callable[[str, str, _Sent, "str | None"], Exception]
@@ -324,13 +488,26 @@ class QontoSession:
     async def request(self, req: Request[T], options: RequestOptions | None = None) -> T:
         """Send ``req`` through the loop and return its decoded result."""
         opts = options if options is not None else self.options
+        sink = _FileSink(_check_dest(req.dest)) if req.dest is not None else None
+        try:
+            if req.presigned_url is not None:
+                return await self._fetch_presigned(req, opts, sink)
+            return await self._request(req, opts, sink)
+        finally:
+            if sink is not None:
+                sink.discard()  # a no-op once committed
+
+    async def _request(self, req: Request[T], opts: RequestOptions, sink: _FileSink | None) -> T:
         method = req.method
         url = self._api_url + req.path
         headers = dict(self._base_headers)
         if opts.organization_id is not None:
             headers[ORGANIZATION_HEADER] = opts.organization_id
-        body: bytes | None = None
-        if req.json is not None:
+        body: _Body = None
+        if req.file is not None:
+            # aiohttp sets Content-Type: multipart/form-data with the boundary of each attempt's form.
+            body = _multipart(req.file)
+        elif req.json is not None:
             # Serialised once: every retry re-sends the very same bytes.
             body = json.dumps(req.json, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = _JSON
@@ -357,8 +534,58 @@ class QontoSession:
             opts=opts,
             map_error=self._api_error,
             idempotency_key=idempotency_key,
+            sink=sink,
         )
+        if sink is not None:
+            return await self._commit(sink, method, url, sent)  # type: ignore[return-value]
         return self._decode(req, method, url, sent)
+
+    async def _fetch_presigned(self, req: Request[T], opts: RequestOptions, sink: _FileSink | None) -> T:
+        """GET a pre-signed URL (qonto-api.md §12, DESIGN §6): the signature in its query is the only credential.
+
+        No Qonto header goes to that host: the headers are built here from nothing, auth is off, and redirects
+        are never followed. The URL is sent exactly as given (``encoded=True``): re-quoting would break the
+        signature.
+        """
+        url = _check_presigned_url(req.presigned_url)
+        headers = {"User-Agent": self._base_headers["User-Agent"], "Accept": "*/*"}
+        sent = await self._execute(
+            "GET",
+            url,
+            params=(),
+            body=None,
+            headers=headers,
+            retry_safe=True,
+            authenticate=False,
+            opts=opts,
+            map_error=self._presigned_error,
+            idempotency_key=None,
+            sink=sink,
+            external=True,
+        )
+        if sent.streamed is None and _is_html(sent.content_type, sent.body):
+            raise _decode_failure(
+                sent,
+                "GET",
+                url,
+                "expected a file, got an HTML page (in the sandbox, pre-signed file URLs can sit behind Qonto's "
+                "OneLogin gate, qonto-api.md §12)",
+            )
+        if sink is not None:
+            return await self._commit(sink, "GET", url, sent)  # type: ignore[return-value]
+        if not sent.body:
+            raise _decode_failure(sent, "GET", url, "expected a file, got an empty response")
+        return sent.body  # type: ignore[return-value]
+
+    @staticmethod
+    async def _commit(sink: _FileSink, method: str, url: str, sent: _Sent) -> Path:
+        if sent.streamed is None:
+            # The body was read into memory (an HTML page the gate check let through): write it as received.
+            sink.start()
+            sink.write(sent.body)
+        if not sink.written:
+            raise _decode_failure(sent, method, url, "expected a file, got an empty response")
+        return await sink.commit()
 
     async def token_request(self, form: Mapping[str, str], *, retry_safe: bool) -> Mapping[str, Any]:
         """POST a form to the environment's OAuth token endpoint; return its JSON (qonto-api.md §2.2)."""
@@ -399,14 +626,18 @@ class QontoSession:
         url: str,
         *,
         params: Sequence[tuple[str, str]],
-        body: bytes | None,
+        body: _Body,
         headers: dict[str, str],
         retry_safe: bool,
         authenticate: bool,
         opts: RequestOptions,
         map_error: ErrorMapper,
         idempotency_key: str | None,
+        sink: _FileSink | None = None,
+        external: bool = False,
     ) -> _Sent:
+        """``external``: the URL is not Qonto's (a pre-signed file URL): sent exactly as given, and the sandbox
+        gate checks (which read an HTML answer as a missing staging token) do not apply."""
         http = self._open()
         policy = opts.retry
         full_timeout = opts.timeout._aiohttp()
@@ -448,7 +679,9 @@ class QontoSession:
                 _log.debug("-> %s %s attempt %d", method, _redact_url(url), attempt)
             t0 = time.monotonic()
             try:
-                sent = await self._send(http, method, url, params, body, attempt_headers, timeout)
+                sent = await self._send(
+                    http, method, url, params, body, attempt_headers, timeout, sink=sink, external=external
+                )
             except TransportError as exc:
                 delay = policy.backoff(retries + 1)
                 if (
@@ -489,7 +722,11 @@ class QontoSession:
             if "Sunset" in sent.headers or "Deprecation" in sent.headers:
                 self._warn_deprecated(method, url, sent.headers)
             if 200 <= status < 300:
-                if self.environment.requires_staging_token and _is_html(sent.content_type, sent.body):
+                if (
+                    not external
+                    and self.environment.requires_staging_token
+                    and _is_html(sent.content_type, sent.body)
+                ):
                     raise self._staging_error(method, url, sent, trace_id)
                 return sent
             if status == 401 and auth is not None and ctx is not None and not reauthenticated:
@@ -531,21 +768,28 @@ class QontoSession:
         method: str,
         url: str,
         params: Sequence[tuple[str, str]],
-        body: bytes | None,
+        body: _Body,
         headers: Mapping[str, str],
         timeout: aiohttp.ClientTimeout,
+        *,
+        sink: _FileSink | None = None,
+        external: bool = False,
     ) -> _Sent:
+        data = body() if callable(body) else body
+        target: str | URL = URL(url, encoded=True) if external else url
         try:
             async with http.request(
                 method,
-                url,
+                target,
                 params=params or None,
-                data=body,
+                data=data,
                 headers=headers,
                 # DESIGN §6: never follow redirects; credentials must not travel to another host.
                 allow_redirects=False,
                 timeout=timeout,
             ) as resp:
+                if sink is not None and 200 <= resp.status < 300:
+                    return await self._stream(resp, sink)
                 payload = await resp.read()
                 return _Sent(resp.status, resp.headers, payload)
         except RuntimeError:
@@ -569,6 +813,21 @@ class QontoSession:
                 method=method,
                 url=_redact_url(url),
             ) from None
+
+    @staticmethod
+    async def _stream(resp: aiohttp.ClientResponse, sink: _FileSink) -> _Sent:
+        """A 2xx body to the sink, chunk by chunk. An HTML answer is read into memory instead, for the checks of
+        :meth:`_execute` (the sandbox gate) and :meth:`_fetch_presigned` to see it."""
+        content_type = resp.headers.get("Content-Type", "").lower()
+        first = await resp.content.read(_CHUNK)
+        if "html" in content_type or _is_html(content_type, first):
+            return _Sent(resp.status, resp.headers, first + await resp.read())
+        sink.start()
+        if first:
+            sink.write(first)
+        async for chunk in resp.content.iter_chunked(_CHUNK):
+            sink.write(chunk)
+        return _Sent(resp.status, resp.headers, b"", streamed=sink.written)
 
     # -- responses ----------------------------------------------------------------------------------------------
 
@@ -646,6 +905,39 @@ class QontoSession:
         if cls is RateLimitError:
             return RateLimitError(retry_after=parse_retry_after(sent.headers.get("Retry-After")), **common)
         return cls(**common)
+
+    def _presigned_error(self, method: str, url: str, sent: _Sent, _key: str | None) -> Exception:
+        """An error from a pre-signed file URL's host (S3-like, not Qonto): no Qonto error body to parse, and its
+        body (which can echo the signature) is not kept."""
+        status = sent.status
+        common: dict[str, Any] = {
+            "status": status,
+            "method": method,
+            "url": _redact_url(url),
+            "trace_id": sent.headers.get(TRACE_ID_HEADER),
+            "headers": sent.headers,
+        }
+        if 300 <= status < 400:
+            location = sent.headers.get("Location", "")
+            return APIError(
+                message=f"the file host answered with a redirect to {_redact_url(location) if location else '?'}, "
+                "which is not followed",
+                **common,
+            )
+        if status in (400, 401, 403):
+            # S3 answers 403 (sometimes 400) once a pre-signed URL has expired.
+            return PermissionDeniedError(
+                message="the file host refused the pre-signed URL; such URLs are valid for 30 minutes "
+                "(qonto-api.md §12): fetch the attachment or statement again for a fresh one",
+                **common,
+            )
+        cls = api_error_class(status)
+        message = f"the file host answered {status}"
+        if cls is RateLimitError:
+            return RateLimitError(
+                retry_after=parse_retry_after(sent.headers.get("Retry-After")), message=message, **common
+            )
+        return cls(message=message, **common)
 
     def _oauth_error(self, method: str, url: str, sent: _Sent, _key: str | None) -> Exception:
         status = sent.status

@@ -27,13 +27,21 @@ from qonto_async.resources._base import Resource
 from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
 from qonto_async.resources.beneficiaries import BeneficiariesResource
+from qonto_async.resources.cash_flow import CashFlowCategoriesResource
 from qonto_async.resources.internal_transfers import InternalTransfersResource
+from qonto_async.resources.international import InternationalResource
 from qonto_async.resources.labels import LabelsResource
+from qonto_async.resources.legacy import LegacyResource
 from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
 from qonto_async.resources.requests import RequestsResource
 from qonto_async.resources.sca import ScaResource
+from qonto_async.resources.sepa_transfers import (
+    BulkTransfersResource,
+    RecurringTransfersResource,
+    SepaTransfersResource,
+)
 from qonto_async.resources.statements import StatementsResource
 from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
@@ -362,6 +370,7 @@ class SyncOrganization(SyncResource[OrganizationResource]):
     __slots__ = ()
     get = _blocking(OrganizationResource.get)
     get_subscription = _blocking(OrganizationResource.get_subscription)
+    list_user_organizations = _blocking(OrganizationResource.list_user_organizations)
 
 
 class SyncBankAccounts(SyncResource[BankAccountsResource]):
@@ -370,6 +379,10 @@ class SyncBankAccounts(SyncResource[BankAccountsResource]):
     get = _blocking(BankAccountsResource.get)
     iterate = _blocking_iter(BankAccountsResource.iterate)
     download_iban_certificate = _blocking(BankAccountsResource.download_iban_certificate)
+    download_iban_certificate_to = _blocking(BankAccountsResource.download_iban_certificate_to)
+    create = _blocking(BankAccountsResource.create)
+    update = _blocking(BankAccountsResource.update)
+    close = _blocking(BankAccountsResource.close)
 
 
 class SyncTransactions(SyncResource[TransactionsResource]):
@@ -395,6 +408,7 @@ class SyncMemberships(SyncResource[MembershipsResource]):
     __slots__ = ()
     list = _blocking(MembershipsResource.list)
     get_current = _blocking(MembershipsResource.get_current)
+    create = _blocking(MembershipsResource.create)
     iterate = _blocking_iter(MembershipsResource.iterate)
 
 
@@ -403,11 +417,32 @@ class SyncInternalTransfers(SyncResource[InternalTransfersResource]):
     create = _blocking(InternalTransfersResource.create)
 
 
+class SyncInternational(SyncResource[InternationalResource]):
+    __slots__ = ()
+    get_eligibility = _blocking(InternationalResource.get_eligibility)
+    list_currencies = _blocking(InternationalResource.list_currencies)
+    create_quote = _blocking(InternationalResource.create_quote)
+    beneficiary_requirements = _blocking(InternationalResource.beneficiary_requirements)
+    list_beneficiaries = _blocking(InternationalResource.list_beneficiaries)
+    iterate_beneficiaries = _blocking_iter(InternationalResource.iterate_beneficiaries)
+    create_beneficiary = _blocking(InternationalResource.create_beneficiary)
+    update_beneficiary = _blocking(InternationalResource.update_beneficiary)
+    delete_beneficiary = _blocking(InternationalResource.delete_beneficiary)
+    transfer_requirements = _blocking(InternationalResource.transfer_requirements)
+    create_transfer = _blocking(InternationalResource.create_transfer)
+
+
 class SyncAttachments(SyncResource[AttachmentsResource]):
     __slots__ = ()
     get = _blocking(AttachmentsResource.get)
     list_for_transaction = _blocking(AttachmentsResource.list_for_transaction)
     iterate_for_transaction = _blocking_iter(AttachmentsResource.iterate_for_transaction)
+    upload = _blocking(AttachmentsResource.upload)
+    upload_for_transaction = _blocking(AttachmentsResource.upload_for_transaction)
+    remove_from_transaction = _blocking(AttachmentsResource.remove_from_transaction)
+    remove_all_from_transaction = _blocking(AttachmentsResource.remove_all_from_transaction)
+    download = _blocking(AttachmentsResource.download)
+    download_to = _blocking(AttachmentsResource.download_to)
 
 
 class SyncStatements(SyncResource[StatementsResource]):
@@ -415,6 +450,8 @@ class SyncStatements(SyncResource[StatementsResource]):
     list = _blocking(StatementsResource.list)
     get = _blocking(StatementsResource.get)
     iterate = _blocking_iter(StatementsResource.iterate)
+    download = _blocking(StatementsResource.download)
+    download_to = _blocking(StatementsResource.download_to)
 
 
 class SyncBeneficiaries(SyncResource[BeneficiariesResource]):
@@ -422,12 +459,48 @@ class SyncBeneficiaries(SyncResource[BeneficiariesResource]):
     list = _blocking(BeneficiariesResource.list)
     get = _blocking(BeneficiariesResource.get)
     iterate = _blocking_iter(BeneficiariesResource.iterate)
+    create = _blocking(BeneficiariesResource.create)
+    update = _blocking(BeneficiariesResource.update)
+    trust = _blocking(BeneficiariesResource.trust)
+    untrust = _blocking(BeneficiariesResource.untrust)
 
 
 class SyncRequests(SyncResource[RequestsResource]):
     __slots__ = ()
     list = _blocking(RequestsResource.list)
     iterate = _blocking_iter(RequestsResource.iterate)
+    create_flash_card = _blocking(RequestsResource.create_flash_card)
+    create_virtual_card = _blocking(RequestsResource.create_virtual_card)
+    create_multi_transfer = _blocking(RequestsResource.create_multi_transfer)
+    approve = _blocking(RequestsResource.approve)
+    decline = _blocking(RequestsResource.decline)
+
+
+class SyncCashFlowCategories(SyncResource[CashFlowCategoriesResource]):
+    __slots__ = ()
+    list = _blocking(CashFlowCategoriesResource.list)
+    create = _blocking(CashFlowCategoriesResource.create)
+    create_subcategory = _blocking(CashFlowCategoriesResource.create_subcategory)
+    assign = _blocking(CashFlowCategoriesResource.assign)
+    unassign = _blocking(CashFlowCategoriesResource.unassign)
+
+
+class SyncLegacy(SyncResource[LegacyResource]):
+    """Deprecated routes: each call issues a DeprecationWarning (from the client's loop thread) naming its
+    replacement."""
+
+    __slots__ = ()
+    get_organization_v1 = _blocking(LegacyResource.get_organization_v1)
+    get_organization_v2 = _blocking(LegacyResource.get_organization_v2)
+    list_external_transfers = _blocking(LegacyResource.list_external_transfers)
+    iterate_external_transfers = _blocking_iter(LegacyResource.iterate_external_transfers)
+    get_external_transfer = _blocking(LegacyResource.get_external_transfer)
+    create_external_transfer = _blocking(LegacyResource.create_external_transfer)
+    checkout_external_transfers = _blocking(LegacyResource.checkout_external_transfers)
+    list_beneficiaries = _blocking(LegacyResource.list_beneficiaries)
+    iterate_beneficiaries = _blocking_iter(LegacyResource.iterate_beneficiaries)
+    get_beneficiary = _blocking(LegacyResource.get_beneficiary)
+    untrust_beneficiaries = _blocking(LegacyResource.untrust_beneficiaries)
 
 
 class SyncSca(SyncResource[ScaResource]):
@@ -437,6 +510,36 @@ class SyncSca(SyncResource[ScaResource]):
     mock_decision = _blocking(ScaResource.mock_decision)
     complete = _blocking(ScaResource.complete)
     wait = _blocking(ScaResource.wait)
+
+
+class SyncSepaTransfers(SyncResource[SepaTransfersResource]):
+    __slots__ = ()
+    list = _blocking(SepaTransfersResource.list)
+    iterate = _blocking_iter(SepaTransfersResource.iterate)
+    get = _blocking(SepaTransfersResource.get)
+    create = _blocking(SepaTransfersResource.create)
+    cancel = _blocking(SepaTransfersResource.cancel)
+    download_proof = _blocking(SepaTransfersResource.download_proof)
+    verify_payee = _blocking(SepaTransfersResource.verify_payee)
+    bulk_verify_payee = _blocking(SepaTransfersResource.bulk_verify_payee)
+    skip_verify_payee = _blocking(SepaTransfersResource.skip_verify_payee)
+
+
+class SyncBulkTransfers(SyncResource[BulkTransfersResource]):
+    __slots__ = ()
+    list = _blocking(BulkTransfersResource.list)
+    iterate = _blocking_iter(BulkTransfersResource.iterate)
+    get = _blocking(BulkTransfersResource.get)
+    create = _blocking(BulkTransfersResource.create)
+
+
+class SyncRecurringTransfers(SyncResource[RecurringTransfersResource]):
+    __slots__ = ()
+    list = _blocking(RecurringTransfersResource.list)
+    iterate = _blocking_iter(RecurringTransfersResource.iterate)
+    get = _blocking(RecurringTransfersResource.get)
+    create = _blocking(RecurringTransfersResource.create)
+    cancel = _blocking(RecurringTransfersResource.cancel)
 
 
 _live: weakref.WeakSet[_Core] = weakref.WeakSet()
@@ -473,11 +576,17 @@ class SyncQontoClient:
     labels: SyncLabels
     memberships: SyncMemberships
     internal_transfers: SyncInternalTransfers
+    international: SyncInternational
     attachments: SyncAttachments
     statements: SyncStatements
     beneficiaries: SyncBeneficiaries
     requests: SyncRequests
     sca: SyncSca
+    cash_flow_categories: SyncCashFlowCategories
+    legacy: SyncLegacy
+    sepa_transfers: SyncSepaTransfers
+    bulk_transfers: SyncBulkTransfers
+    recurring_transfers: SyncRecurringTransfers
 
     def __init__(self, *, call_timeout: float | None = None, **kwargs: Unpack[ClientArguments]) -> None:
         # Validate every argument now, in the caller's thread, with the async client's own checks: building a
@@ -510,11 +619,17 @@ class SyncQontoClient:
         self.labels = SyncLabels(self, "labels")
         self.memberships = SyncMemberships(self, "memberships")
         self.internal_transfers = SyncInternalTransfers(self, "internal_transfers")
+        self.international = SyncInternational(self, "international")
         self.attachments = SyncAttachments(self, "attachments")
         self.statements = SyncStatements(self, "statements")
         self.beneficiaries = SyncBeneficiaries(self, "beneficiaries")
         self.requests = SyncRequests(self, "requests")
         self.sca = SyncSca(self, "sca")
+        self.cash_flow_categories = SyncCashFlowCategories(self, "cash_flow_categories")
+        self.legacy = SyncLegacy(self, "legacy")
+        self.sepa_transfers = SyncSepaTransfers(self, "sepa_transfers")
+        self.bulk_transfers = SyncBulkTransfers(self, "bulk_transfers")
+        self.recurring_transfers = SyncRecurringTransfers(self, "recurring_transfers")
 
     def _core_client_for_validation(self) -> QontoClient:
         return self._view(self._probe)

@@ -34,6 +34,8 @@ def _documented(name: str) -> set[str]:
 
 
 _FULL: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
+    "international.list_beneficiaries": ((), {"currency": "USD", "page": 1, "per_page": 10}),
+    "international.list_currencies": ((), {"source": "EUR"}),
     "attachments.list_for_transaction": (("tx",), {"page": 1, "per_page": 10}),
     "beneficiaries.list": (
         (),
@@ -46,6 +48,24 @@ _FULL: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
             "per_page": 10,
         },
     ),
+    "sepa_transfers.list": (
+        (),
+        {
+            "status": ["pending", "settled"],
+            "updated_at_from": "2026-01-01T00:00:00Z",
+            "updated_at_to": "2026-01-02T00:00:00Z",
+            "scheduled_date_from": "2026-01-01",
+            "scheduled_date_to": "2026-02-01",
+            "beneficiary_ids": ["b1", "b2"],
+            "ids": ["t1", "t2"],
+            "recurring_transfer_ids": ["r1"],
+            "sort_by": "scheduled_date:asc",
+            "page": 1,
+            "per_page": 10,
+        },
+    ),
+    "bulk_transfers.list": ((), {"page": 1, "per_page": 10}),
+    "recurring_transfers.list": ((), {"page": 1, "per_page": 10}),
     "requests.list": (
         (),
         {

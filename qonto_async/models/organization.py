@@ -6,8 +6,9 @@ from decimal import Decimal
 import attrs
 
 from qonto_async.models.bank_accounts import BankAccount
+from qonto_async.models.memberships import MembershipRole
 
-__all__ = ["Organization"]
+__all__ = ["Organization", "UserOrganization"]
 
 
 @attrs.frozen(kw_only=True)
@@ -33,3 +34,18 @@ class Organization:
     legal_number: str | None = None
     contract_signed_at: datetime | None = None
     bank_accounts: tuple[BankAccount, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class UserOrganization:
+    """An organization the user consented to share in the User OAuth flow (``GET /v2/user_organizations``).
+
+    Pass its ``id`` as ``organization_id`` (``X-Qonto-Organization-Id``) to act on it (qonto-api.md §2.4).
+    """
+
+    id: str
+    name: str | None = None
+    legal_name: str | None = None
+    legal_number: str | None = None
+    legal_country: str | None = None
+    membership_role: MembershipRole | str | None = None

@@ -11,7 +11,16 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["ApprovalRequest", "ApprovalRequestStatus", "ApprovalRequestType", "TransferRecurrence"]
+from qonto_async.models._inputs import positive_amount, string_tuple
+
+__all__ = [
+    "ApprovalRequest",
+    "ApprovalRequestStatus",
+    "ApprovalRequestTransfer",
+    "ApprovalRequestType",
+    "MultiTransferItem",
+    "TransferRecurrence",
+]
 
 
 class ApprovalRequestType(enum.StrEnum):
@@ -31,6 +40,34 @@ class ApprovalRequestStatus(enum.StrEnum):
 class TransferRecurrence(enum.StrEnum):
     WEEKLY = "weekly"
     MONTHLY = "monthly"
+
+
+@attrs.frozen(kw_only=True)
+class ApprovalRequestTransfer:
+    """One transfer of a multi-transfer request, as ``POST /v2/requests/multi_transfers`` returns it."""
+
+    id: str
+    credit_account_name: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    reference: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MultiTransferItem:
+    """One transfer to put in a multi-transfer request (what you send, not what Qonto returns).
+
+    ``amount`` is a positive ``Decimal`` or decimal string with at most 2 decimals (a float is refused before
+    sending); ``credit_account_name`` and ``reference`` are limited to 140 characters (OpenAPI schema).
+    """
+
+    amount: Decimal = attrs.field(converter=positive_amount)
+    credit_iban: str
+    credit_account_name: str
+    reference: str
+    currency: str = "EUR"
+    credit_account_currency: str = "EUR"
+    attachment_ids: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -65,3 +102,6 @@ class ApprovalRequest:
     scheduled_date: date | None = None
     recurrence: TransferRecurrence | str | None = None
     last_recurrence_date: datetime | None = None
+    attachment_ids: tuple[str, ...] = ()
+    # multi_transfer, as the create call returns it
+    transfers: tuple[ApprovalRequestTransfer, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import quote
 
@@ -112,6 +112,37 @@ def datetime_param(name: str, value: object) -> str:
         f"{name} must be a timezone-aware datetime or an ISO 8601 string (e.g. {_AWARE_EXAMPLE}), "
         f"got {type(value).__name__}."
     )
+
+
+_CENT: Final = Decimal("0.01")
+
+
+def amount_param(name: str, value: object) -> str:
+    """A positive amount with at most two decimals, as the decimal string Qonto reads (qonto-api.md §11).
+
+    Only a ``Decimal`` or a decimal string: a float is refused, since most cent amounts have no exact float.
+    """
+    if isinstance(value, float):
+        raise ConfigurationError(
+            f"{name} must be a Decimal or a decimal string such as '12.50', never a float (got {value!r}): "
+            "a float cannot hold most cent amounts exactly."
+        )
+    if isinstance(value, str):
+        try:
+            parsed = Decimal(value.strip()) if value.strip() == value and value else Decimal("NaN")
+        except InvalidOperation:
+            parsed = Decimal("NaN")
+    elif isinstance(value, Decimal):
+        parsed = value
+    else:
+        raise ConfigurationError(f"{name} must be a Decimal or a decimal string, got {type(value).__name__}.")
+    try:
+        exact = parsed.is_finite() and parsed > 0 and parsed == parsed.quantize(_CENT)
+    except InvalidOperation:
+        exact = False
+    if not exact:
+        raise ConfigurationError(f"{name} must be a positive amount with at most 2 decimals, got {value!r}.")
+    return f"{parsed:f}"
 
 
 def check_per_page(value: object) -> int:

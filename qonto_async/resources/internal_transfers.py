@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from qonto_async.errors import ConfigurationError
 from qonto_async.models.internal_transfers import InternalTransfer
-from qonto_async.resources._base import Resource, check_id, operation
+from qonto_async.resources._base import Resource, amount_param, check_id, operation
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
 _ONE = decoder(InternalTransfer, key="internal_transfer")
-_CENT = Decimal("0.01")
 
 
 def _amount(value: object) -> str:
-    """A positive amount with at most two decimals, as the decimal string Qonto reads (qonto-api.md §11)."""
-    if isinstance(value, float):
-        raise ConfigurationError(
-            f"amount must be a Decimal or a decimal string such as '12.50', never a float (got {value!r}): "
-            "a float cannot hold most cent amounts exactly."
-        )
-    if isinstance(value, str):
-        try:
-            parsed = Decimal(value.strip()) if value.strip() == value and value else Decimal("NaN")
-        except InvalidOperation:
-            parsed = Decimal("NaN")
-    elif isinstance(value, Decimal):
-        parsed = value
-    else:
-        raise ConfigurationError(f"amount must be a Decimal or a decimal string, got {type(value).__name__}.")
-    try:
-        exact = parsed.is_finite() and parsed > 0 and parsed == parsed.quantize(_CENT)
-    except InvalidOperation:
-        exact = False
-    if not exact:
-        raise ConfigurationError(f"amount must be a positive amount with at most 2 decimals, got {value!r}.")
-    return f"{parsed:f}"
+    return amount_param("amount", value)
 
 
 def _text(name: str, value: object) -> str:

@@ -1,15 +1,18 @@
-"""``qonto.organization``: the authenticated organization and its plan (qonto-api.md §3.1 row 71, §3.2 B1)."""
+"""``qonto.organization``: the authenticated organization, its plan, and the User OAuth flow's organizations
+(qonto-api.md §3.1 row 71, §3.2 B1 and B3)."""
 
 from __future__ import annotations
 
-from qonto_async.models.organization import Organization
+from qonto_async.models.organization import Organization, UserOrganization
 from qonto_async.models.subscription import Subscription
 from qonto_async.resources._base import Params, Resource, operation
-from qonto_async.serde import decoder
+from qonto_async.serde import decoder, list_decoder
 from qonto_async.session import Request
 
 _ORGANIZATION = decoder(Organization, key="organization")
 _SUBSCRIPTION = decoder(Subscription)
+# docs.qonto.com (get-user-organizations): the list sits under "organizations", unpaginated.
+_USER_ORGANIZATIONS = list_decoder(UserOrganization, key="organizations")
 
 
 class OrganizationResource(Resource):
@@ -35,3 +38,15 @@ class OrganizationResource(Resource):
         direct debit subscriptions or webhook subscriptions.
         """
         return await self._send(Request(method="GET", path="/v2/subscription", decode=_SUBSCRIPTION))
+
+    @operation("GET", "/v2/user_organizations")
+    async def list_user_organizations(self) -> tuple[UserOrganization, ...]:
+        """``GET /v2/user_organizations``: the organizations the user consented to share (User OAuth flow only).
+
+        Needs a token from the User OAuth flow (``identity_type=user``, scope ``user_organization.read``). Every
+        other call of such a token must name one organization: build a view with
+        ``qonto.with_options(organization_id=org.id)``, which sends ``X-Qonto-Organization-Id`` (a missing or
+        unconsented organization gives 403, qonto-api.md §2.4). Not paginated: the whole list comes at once, under
+        the ``organizations`` key (docs.qonto.com example).
+        """
+        return await self._send(Request(method="GET", path="/v2/user_organizations", decode=_USER_ORGANIZATIONS))

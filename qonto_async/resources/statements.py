@@ -1,18 +1,22 @@
-"""``qonto.statements``: monthly account statements (qonto-api.md §3.1 rows 113-114)."""
+"""``qonto.statements``: monthly account statements (qonto-api.md §3.1 rows 113-114), and their PDF files."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
-from typing import Final
+from pathlib import Path
+from typing import Final, TypeVar
 
-from qonto_async.errors import ConfigurationError
+from qonto_async.errors import ConfigurationError, PermissionDeniedError
 from qonto_async.models.statements import Statement
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
 from qonto_async.resources._base import Params, Resource, check_per_page, operation, path_id, string_list
+from qonto_async.resources._downloads import Destination, bytes_fetcher, check_destination, file_fetcher
 from qonto_async.serde import decoder
 from qonto_async.session import Request
+
+T = TypeVar("T")
 
 _PAGE = page_decoder(Statement, key="statements")
 _ONE = decoder(Statement, key="statement")
@@ -113,3 +117,45 @@ class StatementsResource(Resource):
         """``GET /v2/statements/{id}``: one statement, with the pre-signed URL of its PDF."""
         path = f"/v2/statements/{path_id('id', id)}"
         return await self._send(Request(method="GET", path=path, decode=_ONE))
+
+    async def download(self, statement: Statement | str) -> bytes:
+        """The statement's PDF, as bytes, fetched from its pre-signed ``file.file_url`` **without any Qonto header**.
+
+        ``statement`` is a :class:`~qonto_async.models.Statement` or a statement id (then fetched first with
+        :meth:`get`). When the file host refuses a ``Statement``'s URL (pre-signed URLs expire, qonto-api.md §12),
+        the statement is fetched again once for a fresh URL. Redirects are never followed; only ``https://`` URLs
+        are fetched. Use :meth:`download_to` to stream to a file.
+        """
+        return await self._download(statement, bytes_fetcher(self))
+
+    async def download_to(self, statement: Statement | str, dest: Destination) -> Path:
+        """Like :meth:`download`, streamed to the file ``dest``; returns its path.
+
+        The body goes to a temporary file in ``dest``'s directory, renamed over ``dest`` only once complete:
+        ``dest`` is never left half-written, and nothing is left behind on failure.
+        """
+        return await self._download(statement, file_fetcher(self, check_destination(dest)))
+
+    async def _download(self, statement: Statement | str, fetch: Callable[[str], Awaitable[T]]) -> T:
+        fresh = False
+        if isinstance(statement, str):
+            statement = await self.get(statement)
+            fresh = True
+        elif not isinstance(statement, Statement):
+            raise ConfigurationError(
+                f"statement must be a Statement or a statement id, got {type(statement).__name__}."
+            )
+        try:
+            return await fetch(_file_url(statement))
+        except PermissionDeniedError:
+            if fresh:
+                raise
+        renewed = await self.get(statement.id)
+        return await fetch(_file_url(renewed))
+
+
+def _file_url(statement: Statement) -> str:
+    url = statement.file.file_url if statement.file is not None else None
+    if not url:
+        raise ConfigurationError(f"statement {statement.id} has no file url to download.")
+    return url

@@ -33,12 +33,19 @@ from qonto_async.models import (
     ApprovalRequest,
     Attachment,
     BankAccount,
+    BulkTransfer,
     InternalTransfer,
+    InternationalBeneficiary,
+    InternationalCurrency,
+    InternationalQuote,
+    InternationalTransfer,
     Label,
     Membership,
     Organization,
     PageMeta,
     SepaBeneficiary,
+    SepaRecurringTransfer,
+    SepaTransfer,
     Statement,
     Transaction,
 )
@@ -104,6 +111,112 @@ OPERATIONS: tuple[Operation, ...] = (
         method="GET", path="/v2/sepa/beneficiaries/{id}", model=SepaBeneficiary, key="beneficiary", is_list=False
     ),
     Operation(method="GET", path="/v2/requests", model=ApprovalRequest, key="requests", is_list=True),
+    # SEPA transfers whose examples have the {key, meta} shape; the others (the unwrapped created bulk, VoP, 204s,
+    # the proof PDF) are checked in test_sepa_transfers_examples.py.
+    Operation(method="GET", path="/v2/sepa/transfers", model=SepaTransfer, key="transfers", is_list=True),
+    Operation(method="GET", path="/v2/sepa/transfers/{id}", model=SepaTransfer, key="transfer", is_list=False),
+    Operation(method="POST", path="/v2/sepa/transfers", model=SepaTransfer, key="transfer", is_list=False),
+    Operation(
+        method="GET", path="/v2/sepa/bulk_transfers", model=BulkTransfer, key="bulk_transfers", is_list=True
+    ),
+    Operation(
+        method="GET", path="/v2/sepa/bulk_transfers/{id}", model=BulkTransfer, key="bulk_transfer", is_list=False
+    ),
+    Operation(
+        method="GET",
+        path="/v2/sepa/recurring_transfers",
+        model=SepaRecurringTransfer,
+        key="recurring_transfers",
+        is_list=True,
+    ),
+    Operation(
+        method="GET",
+        path="/v2/sepa/recurring_transfers/{id}",
+        model=SepaRecurringTransfer,
+        key="recurring_transfer",
+        is_list=False,
+    ),
+    Operation(
+        method="POST",
+        path="/v2/sepa/recurring_transfers",
+        model=SepaRecurringTransfer,
+        key="recurring_transfer",
+        is_list=False,
+    ),
+)
+
+# International transfers whose examples have the {key, meta} shape; the others (the unwrapped eligibility, the
+# beneficiary create/update result, the bodiless delete, the requirements forms) are checked in
+# test_international_examples.py.
+OPERATIONS += (
+    Operation(
+        method="GET",
+        path="/v2/international/currencies",
+        model=InternationalCurrency,
+        key="currencies",
+        is_list=True,
+    ),
+    Operation(
+        method="POST", path="/v2/international/quotes", model=InternationalQuote, key="quote", is_list=False
+    ),
+    Operation(
+        method="GET",
+        path="/v2/international/beneficiaries",
+        model=InternationalBeneficiary,
+        key="beneficiaries",
+        is_list=True,
+    ),
+    Operation(
+        method="POST",
+        path="/v2/international/transfers",
+        model=InternationalTransfer,
+        key="transfer",
+        is_list=False,
+    ),
+)
+
+# Requests and SEPA-beneficiary writes whose examples have the {key} shape. Card requests and approve/decline
+# (their OpenAPI examples sit inside the schema; approve/decline wrap the request under a key named after its
+# type), cash-flow categories, user organizations and the legacy checkout are checked in test_misc_examples.py.
+OPERATIONS += (
+    Operation(
+        method="POST",
+        path="/v2/requests/multi_transfers",
+        model=ApprovalRequest,
+        key="request_multi_transfer",
+        is_list=False,
+    ),
+    Operation(
+        method="POST", path="/v2/sepa/beneficiaries", model=SepaBeneficiary, key="beneficiary", is_list=False
+    ),
+    Operation(
+        method="PATCH", path="/v2/sepa/beneficiaries/{id}", model=SepaBeneficiary, key="beneficiary", is_list=False
+    ),
+    Operation(
+        method="PATCH",
+        path="/v2/sepa/beneficiaries/trust",
+        model=SepaBeneficiary,
+        key="beneficiaries",
+        is_list=True,
+    ),
+    Operation(
+        method="PATCH",
+        path="/v2/sepa/beneficiaries/untrust",
+        model=SepaBeneficiary,
+        key="beneficiaries",
+        is_list=True,
+    ),
+)
+
+# Uploads and business account writes: their saved 200s have the {key} shape (the bodiless transaction upload and
+# deletes have no example body to decode).
+OPERATIONS += (
+    Operation(method="POST", path="/v2/attachments", model=Attachment, key="attachment", is_list=False),
+    Operation(method="POST", path="/v2/bank_accounts", model=BankAccount, key="bank_account", is_list=False),
+    Operation(method="PATCH", path="/v2/bank_accounts/{id}", model=BankAccount, key="bank_account", is_list=False),
+    Operation(
+        method="POST", path="/v2/bank_accounts/{id}/close", model=BankAccount, key="bank_account", is_list=False
+    ),
 )
 
 # The collections holding the operations above (one file per group in Qonto's export).
@@ -118,6 +231,7 @@ POSTMAN_COLLECTIONS = (
     "statements",
     "sepa-transfers",
     "requests",
+    "international-transfers",
 )
 
 
