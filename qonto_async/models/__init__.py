@@ -9,7 +9,7 @@ from qonto_async.models.cash_flow import (
     CashFlowSubcategory,
     CashFlowUnassignment,
 )
-from qonto_async.models.common import PageMeta
+from qonto_async.models.common import Money, PageMeta
 from qonto_async.models.internal_transfers import InternalTransfer, InternalTransferStatus
 from qonto_async.models.international import (
     InternationalBeneficiary,
@@ -28,7 +28,6 @@ from qonto_async.models.international import (
     InternationalRequirementValue,
     InternationalTransfer,
     InternationalTransferStatus,
-    Money,
 )
 from qonto_async.models.legacy import (
     ExternalTransfer,

@@ -1,8 +1,22 @@
 """Shapes shared by several API areas."""
 
+from decimal import Decimal
+
 import attrs
 
-__all__ = ["PageMeta"]
+__all__ = ["Money", "PageMeta"]
+
+
+@attrs.frozen(kw_only=True)
+class Money:
+    """An amount and its ISO 4217 currency, as newer resources send it: ``{"value": "12.52", "currency": "EUR"}``.
+
+    ``value`` is a ``Decimal`` read from the decimal string (never a float), qonto-api.md §11. Also what request
+    methods take where Qonto wants a money object (e.g. international transfers' ``source_amount``).
+    """
+
+    value: Decimal | None = None
+    currency: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 import attrs
 
+from qonto_async.models.common import Money
+
 __all__ = [
     "InternationalBeneficiary",
     "InternationalBeneficiaryResult",
@@ -33,20 +35,7 @@ __all__ = [
     "InternationalRequirementValue",
     "InternationalTransfer",
     "InternationalTransferStatus",
-    "Money",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class Money:
-    """An amount and its ISO 4217 currency: ``{"currency": "EUR", "value": "100.00"}``.
-
-    Also what :meth:`~qonto_async.resources.international.InternationalResource.create_transfer` takes for
-    ``source_amount`` / ``target_amount`` (pass the quote's own amounts).
-    """
-
-    value: Decimal | None = None
-    currency: str | None = None
 
 
 class InternationalEligibilityStatus(enum.StrEnum):
