@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from qonto_async.errors import ConfigurationError
+from qonto_async.models.common import Money
 from qonto_async.models.international import (
     InternationalBeneficiary,
     InternationalBeneficiaryResult,
@@ -27,7 +28,6 @@ from qonto_async.models.international import (
     InternationalQuote,
     InternationalRequirement,
     InternationalTransfer,
-    Money,
 )
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
 from qonto_async.resources._base import (
