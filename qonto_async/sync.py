@@ -310,12 +310,18 @@ class SyncPaginator(Generic[T]):
 
         self._sync._run(first)
         cursor = holder[0]
-        while True:
-            try:
-                page = self._sync._run(lambda _client: cursor.__anext__())
-            except StopAsyncIteration:
-                return
-            yield page
+        try:
+            while True:
+                try:
+                    page = self._sync._run(lambda _client: cursor.__anext__())
+                except StopAsyncIteration:
+                    return
+                yield page
+        finally:
+            # Leaving the loop early (break, an exception): cancel a page request sent ahead, if any.
+            aclose = getattr(cursor, "aclose", None)
+            if aclose is not None and not self._sync.closed:
+                self._sync._run(lambda _client: aclose())
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():

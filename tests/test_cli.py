@@ -533,7 +533,8 @@ def test_export_failure_leaves_no_file(
     )
     assert code == cli.EXIT_PERMISSION
     assert "no output file was written" in err
-    assert fake.count("GET", "/v2/transactions") == 2
+    # Pages 1 and 2, and at most the one request the paginator sends ahead (cancelled once page 2 failed).
+    assert fake.count("GET", "/v2/transactions") in (2, 3)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -728,8 +729,10 @@ def test_export_streams_each_page_before_fetching_the_next(
     )
     assert code == 0
     assert len(seen) >= 3
-    # Page n is on disk (the temporary file grew) while only n pages have been requested.
-    assert [requests for _, requests, _ in seen] == list(range(1, len(seen) + 1))
+    # Page n is on disk (the temporary file grew) while at most n + 1 pages have been requested: the paginator
+    # sends one request ahead, never more.
+    requested = [requests for _, requests, _ in seen]
+    assert all(n <= got <= n + 1 for n, got in enumerate(requested, start=1)), requested
     sizes = [size for _, _, size in seen]
     assert sizes == sorted(sizes)
     assert sizes[0] > 0

@@ -1,4 +1,8 @@
-"""Authentication: the :class:`AuthStrategy` protocol, the API key, OAuth, token stores and the OAuth flow."""
+"""Authentication: the :class:`AuthStrategy` protocol, the API key, OAuth, token stores and the OAuth flow.
+
+``RedisTokenStore`` (one grant shared by many hosts) lives in :mod:`qonto_async.auth.redis_store`, imported from
+there because it needs the ``redis`` extra (``pip install 'qonto-async[redis]'``).
+"""
 
 from qonto_async.auth._base import AuthContext, AuthStrategy, TokenEndpoint
 from qonto_async.auth.flow import (

@@ -7,7 +7,9 @@ Rules, and why:
   fresh token) takes no lock.
 - Qonto **rotates** refresh tokens, and the old one dies 60 s after first use. The new pair is saved to the
   :class:`TokenStore` before any request uses it; a store shared between processes lends its ``refresh_lock()``
-  so that only one process spends the refresh token and the others read the saved pair.
+  so that only one process spends the refresh token and the others read the saved pair. A pair the store
+  failed to save stays in memory, and the next request saves it again (failing with ``TokenStoreError`` for as
+  long as the store does) rather than going on with a pair no other process can see.
 - On a 401, refresh once only if the token that failed is still the current one (another task may have
   refreshed already), then let the session retry once.
 - The ``on_token_refreshed`` callback runs after the lock is released, so a slow or failing callback never
@@ -229,22 +231,30 @@ class OAuthBearerAuth:
                         id_token=new.id_token,
                     )
                 self.refresh_count += 1
+                saved_ok = False
                 try:
                     await self._store.save(new)
+                    saved_ok = True
                 except TokenStoreError:
-                    _log.error("the refreshed OAuth token could not be saved; it is kept in memory only")
+                    _log.error(
+                        "the refreshed OAuth token could not be saved; it is kept in memory and saved again on "
+                        "the next request"
+                    )
                     raise
                 except Exception as exc:
                     raise TokenStoreError(
                         f"the token store failed to save the refreshed token ({type(exc).__name__}); "
-                        "it is kept in memory only"
+                        "it is kept in memory and saved again on the next request"
                     ) from exc
                 finally:
                     # Rotation: the new pair must be durable before anything uses it, and the lock-free fast
                     # path in headers() reads self._token, so it is published only after the save. A failed or
                     # cancelled save still publishes it: the old refresh token is spent, this pair is the only
-                    # live one.
+                    # live one. It is not dropped either: until a save succeeds, the next request goes back to
+                    # the store (and fails loudly while the store does), where it is saved again.
                     self._token = new
+                    if not saved_ok:
+                        self._store_checked = False
                 refreshed = new
         _log.debug("OAuth access token refreshed; expires at %s", refreshed.expires_at.isoformat())
         await self._notify(refreshed)

@@ -143,7 +143,9 @@ class TokenStore(Protocol):
     """Where an :class:`~qonto_async.OAuthBearerAuth` keeps its tokens.
 
     ``refresh_lock()`` is held around a refresh: a store shared by several processes or hosts makes it a
-    cross-process lock, so that exactly one of them spends the refresh token.
+    cross-process lock, so that exactly one of them spends the refresh token. Inside it, the auth object
+    ``load()``s the pair (another process may have refreshed already) and ``save()``s the pair it refreshed;
+    see :class:`FileTokenStore` (one host) and ``qonto_async.auth.redis_store.RedisTokenStore`` (many hosts).
     """
 
     async def load(self) -> OAuthToken | None: ...
