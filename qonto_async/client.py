@@ -38,6 +38,7 @@ from qonto_async.resources.transactions import TransactionsResource
 from qonto_async.retry import RetryPolicy
 from qonto_async.sca import ScaPolicy, with_preference
 from qonto_async.sca import complete as complete_sca
+from qonto_async.sca import monotonic as sca_clock
 from qonto_async.session import QontoSession, Request, RequestOptions, Timeout
 
 __all__ = ["QontoClient"]
@@ -257,7 +258,7 @@ class QontoClient:
                 raise
             pending = error
         # Outside the except block: the replay's own errors must not chain to the 428.
-        return await complete_sca(self, request, pending, policy)
+        return await complete_sca(self, request, pending, policy, started=sca_clock())
 
     async def _send_once(self, request: Request[T]) -> T:
         """Send without handling SCA again: the replay of an approved write."""
@@ -291,8 +292,9 @@ def _check_sca(sca: object, env: Environment) -> None:
 
 
 def _remember(error: ScaRequired, client: QontoClient, request: Request[Any]) -> None:
-    # What ``qonto.sca.complete(error)`` replays. Not pickled (APIError.__reduce__ rebuilds from public state).
-    error._sca_replay = (client, request)  # type: ignore[attr-defined]
+    # What ``qonto.sca.complete(error)`` replays, and when the 428 arrived (the session's 15 minutes count from
+    # then). Not pickled: APIError.__reduce__ rebuilds from public state.
+    error._sca_replay = (client, request, sca_clock())  # type: ignore[attr-defined]
 
 
 def _kwargs_from_env(environ: Mapping[str, str] | None, overrides: Mapping[str, Any]) -> dict[str, Any]:

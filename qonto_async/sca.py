@@ -19,6 +19,7 @@ Two ways to run it:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -50,7 +51,8 @@ T = TypeVar("T")
 SCA_TOKEN_HEADER: Final = "X-Qonto-Sca-Session-Token"
 TWO_FA_PREFERENCE_HEADER: Final = "X-Qonto-2fa-Preference"
 # qonto-api.md §8: paired-device is the default when the header is absent; mock exists only in the sandbox.
-TWO_FA_PREFERENCES: Final = ("paired-device", "passkey", "sms-otp", "mock")
+# sms-otp (Embed partners) is left out: its replay carries an OTP in X-Qonto-MFA and its 428 payload is undocumented.
+TWO_FA_PREFERENCES: Final = ("paired-device", "passkey", "mock")
 MIN_POLL_INTERVAL: Final = 1.0  # "no more than once per second"
 SCA_SESSION_LIFETIME: Final = 15 * 60.0  # a session token is valid 15 minutes
 
@@ -59,6 +61,11 @@ _SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 # Patched by the tests to run the 15-minute paths without waiting.
 _monotonic: Callable[[], float] = time.monotonic
 _sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+def monotonic() -> float:
+    """The clock SCA deadlines use (a module attribute, so tests can move it)."""
+    return _monotonic()
 
 
 @attrs.frozen(kw_only=True)
@@ -77,8 +84,11 @@ class ScaChallenge:
     trace_id: str | None
 
 
-ScaHandler = Callable[["QontoClient", ScaChallenge], Awaitable[None]]
-"""``async def on_required(client, challenge) -> None``: called once per ``428``, before polling starts."""
+ScaHandler = Callable[["QontoClient", ScaChallenge], Awaitable[None] | None]
+"""``on_required(client, challenge)``: called once per ``428``, before polling starts.
+
+An ``async def`` is awaited; a plain function is called on the event loop (keep it quick: it blocks the loop).
+"""
 
 
 async def allow_mocked(client: QontoClient, challenge: ScaChallenge) -> None:
@@ -114,6 +124,11 @@ def _flag(_: Any, attribute: attrs.Attribute[bool], value: object) -> None:
 
 
 def _preference(_: Any, __: Any, value: object) -> None:
+    if value == "sms-otp":
+        raise ConfigurationError(
+            "the 'sms-otp' SCA preference (Embed partners) is not supported: it is completed by replaying with an "
+            "OTP in X-Qonto-MFA, and Qonto does not document its 428; use 'paired-device' or 'passkey'."
+        )
     if value is not None and value not in TWO_FA_PREFERENCES:
         raise ConfigurationError(
             f"preference must be one of {', '.join(TWO_FA_PREFERENCES)} (or None for Qonto's default, "
@@ -126,12 +141,12 @@ class ScaPolicy:
     """How a client handles Strong Customer Authentication (qonto-api.md §8).
 
     - ``preference``: sent as ``X-Qonto-2fa-Preference`` on every write (and kept on the replay):
-      ``"paired-device"`` (push notification, Qonto's default), ``"passkey"``, ``"sms-otp"`` (Embed partners)
-      or ``"mock"`` (sandbox only: without it every sandbox write answers ``428 sca_not_enrolled``).
+      ``"paired-device"`` (push notification, Qonto's default), ``"passkey"``, or ``"mock"`` (sandbox only:
+      without it every sandbox write answers ``428 sca_not_enrolled``).
     - ``auto_complete``: on a ``428``, wait for the decision and replay (default). ``False`` raises
       :class:`~qonto_async.ScaRequired` for you to finish with ``qonto.sca.complete(error)``.
-    - ``on_required``: ``async def hook(client, challenge)``, called once per ``428`` before polling starts:
-      tell the user to approve in the Qonto app, or, in the sandbox, :func:`allow_mocked`.
+    - ``on_required``: ``hook(client, challenge)``, called once per ``428`` before polling starts (awaited if it
+      is async): tell the user to approve in the Qonto app, or, in the sandbox, :func:`allow_mocked`.
     - ``poll_interval``: seconds between polls; at least 1 (Qonto's limit).
     - ``timeout``: how long to wait for the decision, at most 15 minutes (the session's lifetime).
     """
@@ -221,12 +236,24 @@ async def wait_for_decision(
         await _sleep(max(0.0, min(polled_at + interval, deadline) - now))
 
 
-async def complete(client: QontoClient, request: Request[T], error: ScaRequired, policy: ScaPolicy) -> T:
-    """Run the hook, wait for approval, and replay ``request`` with the session token and the same key."""
-    started = _monotonic()
+async def complete(
+    client: QontoClient,
+    request: Request[T],
+    error: ScaRequired,
+    policy: ScaPolicy,
+    *,
+    started: float | None = None,
+) -> T:
+    """Run the hook, wait for approval, and replay ``request`` with the session token and the same key.
+
+    ``started``: when the ``428`` arrived (``_monotonic()`` time; now when omitted): the 15 minutes count from it.
+    """
+    started = _monotonic() if started is None else started
     challenge = challenge_of(error, request)
     if policy.on_required is not None:
-        await policy.on_required(client, challenge)
+        outcome = policy.on_required(client, challenge)
+        if inspect.isawaitable(outcome):
+            await outcome
     await wait_for_decision(
         client, challenge, poll_interval=policy.poll_interval, timeout=policy.timeout, started=started
     )

@@ -166,9 +166,10 @@ class Request(Generic[T]):
     method: str
     path: str
     decode: Callable[[Any], T] | None = attrs.field(default=None, eq=False)
-    params: Sequence[tuple[str, str]] = ()
-    json: Any = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    # Query, body and headers may carry personal data, payment details or an SCA session token: never in repr.
+    params: Sequence[tuple[str, str]] = attrs.field(default=(), repr=False)
+    json: Any = attrs.field(default=None, repr=False)
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     idempotent_key_supported: bool = False
     idempotency_key: str | None = None
     raw: bool = False

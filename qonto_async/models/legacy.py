@@ -71,7 +71,7 @@ class ExternalTransferItem:
 
     ``amount`` is a positive ``Decimal`` or decimal string with at most 2 decimals (a float is refused).
     ``idempotency_key`` is Qonto's per-item key: left ``None``, one UUIDv4 is generated per item when the call is
-    built, so a retry of the same call reuses it.
+    built, so an SCA replay of the same call reuses it (the checkout itself is not retried automatically).
     """
 
     amount: Decimal = attrs.field(converter=positive_amount)

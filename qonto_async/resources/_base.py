@@ -152,6 +152,15 @@ def check_per_page(value: object) -> int:
     return value
 
 
+def id_list(name: str, values: object) -> list[str]:
+    """A list of ids for a request body: a list (or other iterable) of ids, never one bare string."""
+    if isinstance(values, str):
+        raise ConfigurationError(f"{name} takes a list of ids, not one string: {name}=[{values!r}].")
+    if not isinstance(values, Iterable) or isinstance(values, bytes | bytearray | Mapping):
+        raise ConfigurationError(f"{name} must be a list of ids, got {type(values).__name__}.")
+    return [check_id(name, value) for value in values]
+
+
 def string_list(name: str, values: object, *, choices: Collection[str] | None = None) -> list[str]:
     """A list filter's values: one string or an iterable of non-empty strings (``choices`` limits them)."""
     if values is None:

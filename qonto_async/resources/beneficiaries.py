@@ -172,8 +172,8 @@ class BeneficiariesResource(Resource):
         """``PATCH /v2/sepa/beneficiaries/trust``: trust 1 to 400 beneficiaries; returns them.
 
         **Embed partners only**: scope ``beneficiary.trust``, which other apps are refused at consent time
-        (qonto-api.md §2.3). Requires SCA (a 428 first, qonto-api.md §8). Trusted beneficiaries receive transfers
-        without SCA.
+        (qonto-api.md §2.3). Like other sensitive writes it may answer 428 (SCA, qonto-api.md §8): see
+        :class:`~qonto_async.ScaPolicy`. Transfers to trusted beneficiaries skip SCA.
         """
         body = {"ids": beneficiary_ids(ids)}
         return await self._send(

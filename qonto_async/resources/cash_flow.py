@@ -85,8 +85,8 @@ class CashFlowCategoriesResource(Resource):
     async def list(self) -> tuple[CashFlowCategory, ...]:
         """``GET /v2/cash_flow_categories``: the whole catalogue, subcategories nested (not paginated).
 
-        Scope ``cash_flow_category.read`` (docs.qonto.com; qonto-api.md §2.3 lists it as unconfirmed); API keys
-        work too. A transaction's ``cashflow_category``/``cashflow_subcategory`` refer to these ids.
+        Scope ``cash_flow_category.read`` (docs.qonto.com; qonto-api.md §2.3 lists it as unconfirmed); that page also
+        lists API keys as accepted. A transaction's ``cashflow_category``/``cashflow_subcategory`` refer to these ids.
         ``vat_rate`` is a **percent** (``Decimal("20")`` is 20 %).
         """
         return await self._send(Request(method="GET", path="/v2/cash_flow_categories", decode=_LIST))

@@ -36,6 +36,7 @@ from qonto_async.resources._base import (
     amount_param,
     check_id,
     check_per_page,
+    id_list,
     operation,
     path_id,
 )
@@ -161,12 +162,8 @@ def _money(name: str, value: object) -> dict[str, str]:
     )
 
 
-def _id_list(name: str, values: Iterable[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    if isinstance(values, str):
-        raise ConfigurationError(f"{name} takes a list of ids, not one string: {name}=[{values!r}].")
-    return [check_id(name, value) for value in values]
+def _id_list(name: str, values: object) -> list[str] | None:
+    return None if values is None else id_list(name, values)
 
 
 class InternationalResource(Resource):

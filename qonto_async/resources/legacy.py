@@ -29,7 +29,7 @@ from qonto_async.models.legacy import (
 )
 from qonto_async.models.organization import Organization
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, check_id, check_per_page, operation, path_id
+from qonto_async.resources._base import Params, Resource, check_id, check_per_page, id_list, operation, path_id
 from qonto_async.resources.beneficiaries import beneficiary_ids
 from qonto_async.resources.requests import date_param
 from qonto_async.serde import decoder, list_decoder
@@ -135,7 +135,7 @@ def _checkout_item(index: int, item: object) -> dict[str, Any]:
         "reference": _text(f"{where}.reference", item.reference),
         "currency": check_id(f"{where}.currency", item.currency),
         "amount": f"{item.amount:f}",
-        # qonto-api.md §7: a per-item key in the body; made once here, so a retry of this call reuses it.
+        # qonto-api.md §7: a per-item key in the body, made once per call: an SCA replay of this call reuses it.
         "idempotency_key": check_id(f"{where}.idempotency_key", item.idempotency_key)
         if item.idempotency_key is not None
         else str(uuid.uuid4()),
@@ -282,10 +282,9 @@ class LegacyResource(Resource):
             body["note"] = _text("note", note)
         if scheduled_date is not None:
             body["scheduled_date"] = date_param("scheduled_date", scheduled_date)
-        if isinstance(attachment_ids, str):
-            raise ConfigurationError("attachment_ids must be a list of attachment ids, not one string.")
-        if attachment_ids:
-            body["attachment_ids"] = [check_id("attachment_ids", a) for a in attachment_ids]
+        ids = id_list("attachment_ids", attachment_ids)
+        if ids:
+            body["attachment_ids"] = ids
         if idempotency_key is not None:
             check_id("idempotency_key", idempotency_key)
         return await self._send(

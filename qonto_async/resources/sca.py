@@ -76,7 +76,8 @@ class ScaResource(Resource):
         ``timeout`` seconds (at most 15 minutes), and the write is replayed unchanged (same body, same
         ``X-Qonto-Idempotency-Key``, same ``X-Qonto-2fa-Preference``) with ``X-Qonto-Sca-Session-Token``.
         Raises :class:`~qonto_async.ScaDenied` or :class:`~qonto_async.ScaExpired`; nothing is performed then.
-        ``error`` must come from a call of this client (process): the request to replay travels with it.
+        ``error`` must come from a call of this client (process): the request to replay travels with it, and the
+        15 minutes count from when that ``428`` arrived.
         """
         if not isinstance(error, ScaRequired):
             raise ConfigurationError(
@@ -88,7 +89,7 @@ class ScaResource(Resource):
                 "this ScaRequired does not carry its request (it was raised elsewhere, or pickled): replay the "
                 "write yourself with X-Qonto-Sca-Session-Token once qonto.sca.wait(...) returns."
             )
-        client, request = replay
+        client, request, started = replay
         policy = ScaPolicy(
             preference=None,
             auto_complete=True,
@@ -97,7 +98,7 @@ class ScaResource(Resource):
             timeout=timeout,
         )
         # The view that raised knows the request's options; replay through it, not through this namespace's client.
-        return await complete(client, request, error, policy)
+        return await complete(client, request, error, policy, started=started)
 
     async def wait(
         self,

@@ -121,13 +121,15 @@ def _decode_bulk(data: Any) -> BulkTransfer:
     return _BULK_ONE(data)
 
 
-def proof_token_from_error(error: APIError) -> VopProofToken | None:
+def proof_token_from_error(error: BaseException) -> VopProofToken | None:
     """The proof token a failed verification may still carry, or None.
 
     When the payee's bank cannot answer, ``verify_payee`` and friends fail (400, 5xx) with codes such as
     ``BAD_REQUEST_ERROR_RESPONDING_BANK_NOT_AVAILABLE``, and the error's ``meta`` may include a proof token that a
     transfer accepts (qonto-api.md §9). Found at the top level or in any ``errors[].meta``, in either shape.
     """
+    if not isinstance(error, APIError):
+        return None  # a timeout, a connection error, an SCA outcome...: no response body to look in
     body = error.body
     if not isinstance(body, Mapping):
         return None
@@ -358,7 +360,7 @@ class SepaTransfersResource(Resource):
         """``GET /v2/sepa/transfers``: one page of SEPA transfers (OAuth only, scope ``organization.read``).
 
         ``status`` (``pending``, ``processing``, ``canceled``, ``declined``, ``settled``), ``beneficiary_ids``,
-        ``ids`` (up to 100, e.g. the ``transfer_id`` of bulk results) and ``recurring_transfer_ids`` take one value
+        ``ids`` (e.g. the ``transfer_id`` of bulk results) and ``recurring_transfer_ids`` take one value
         or a list. ``updated_at_from/to`` take aware datetimes, ``scheduled_date_from/to`` dates. ``sort_by`` is
         ``updated_at`` or ``scheduled_date`` with ``:asc`` or ``:desc``.
         """

@@ -355,3 +355,46 @@ async def test_the_sync_client_completes_sca_too(fake: FakeQonto) -> None:
 
     assert await asyncio.to_thread(run) == Decimal("7.00")
     assert [entry.status for entry in writes(fake)] == [428, 201]
+
+
+async def test_a_plain_function_hook_is_called_too(fake: FakeQonto) -> None:
+    # SyncQontoClient users naturally pass a plain function; it runs on the loop and is not awaited.
+    seen: list[str] = []
+
+    def note(_: QontoClient, challenge: ScaChallenge) -> None:
+        seen.append(challenge.token)
+        fake.sca.approve(challenge.token)
+
+    async with client(fake, ScaPolicy(preference="mock", on_required=note)) as qonto:
+        await transfer(qonto, fake)
+    assert seen == [fake.sca.last_token]
+
+
+async def test_completing_later_counts_the_15_minutes_from_the_428(fake: FakeQonto, clock: Clock) -> None:
+    fake.sca.require_mock_in_sandbox = False
+    async with client(fake, None) as qonto:
+        with pytest.raises(ScaRequired) as caught:
+            await transfer(qonto, fake)
+        clock.now += 14 * 60  # the caller comes back 14 minutes later: one minute is left
+        with pytest.raises(ScaExpired):
+            await qonto.sca.complete(caught.value)
+    assert sum(clock.sleeps) == pytest.approx(60.0)
+    polls = fake.count("GET", f"/v2/sca_sessions/{caught.value.sca_session_token}")
+    assert polls == 61
+
+
+async def test_the_replayed_request_keeps_its_secrets_out_of_repr(fake: FakeQonto) -> None:
+    fake.sca.require_mock_in_sandbox = False
+    async with client(fake, None) as qonto:
+        with pytest.raises(ScaRequired) as caught:
+            await transfer(qonto, fake)
+    _, request, _ = caught.value._sca_replay  # type: ignore[attr-defined]
+    text = repr(request)
+    assert fake.data.bank_accounts[0]["iban"] not in text
+    assert "12.50" not in text
+    assert "/v2/internal_transfers" in text
+
+
+def test_sms_otp_is_refused_with_the_reason() -> None:
+    with pytest.raises(ConfigurationError, match="X-Qonto-MFA"):
+        ScaPolicy(preference="sms-otp")
