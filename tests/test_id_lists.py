@@ -50,6 +50,8 @@ async def test_legacy_external_transfer_attachment_ids(value: Any, recwarn: pyte
         )
 
 
-@pytest.mark.parametrize("error", [QontoTimeoutError("slow", method="GET", url="https://x"), ScaDenied("no"), ValueError("x")], ids=repr)
+@pytest.mark.parametrize(
+    "error", [QontoTimeoutError("slow", method="GET", url="https://x"), ScaDenied("no"), ValueError("x")], ids=repr
+)
 def test_proof_token_from_error_is_none_for_errors_without_a_body(error: BaseException) -> None:
     assert proof_token_from_error(error) is None
