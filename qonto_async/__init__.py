@@ -7,7 +7,8 @@
     async with QontoClient(auth=StaticKeyAuth(login="pied-piper-7132", secret_key="...")) as qonto:
         org = await qonto.organization.get()
 
-Models live in :mod:`qonto_async.models`; the local fake server in :mod:`qonto_async.testing`.
+Models live in :mod:`qonto_async.models`; webhook verification in :mod:`qonto_async.webhooks`; the local fake
+server in :mod:`qonto_async.testing`.
 """
 
 from qonto_async._version import __version__
@@ -40,9 +41,11 @@ from qonto_async.errors import (
     EventLoopMismatchError,
     GoneError,
     InvalidGrantError,
+    MalformedSignatureHeader,
     NotFoundError,
     OAuthError,
     PermissionDeniedError,
+    PreconditionFailedError,
     QontoConnectionError,
     QontoDeprecationWarning,
     QontoError,
@@ -59,6 +62,10 @@ from qonto_async.errors import (
     TokenStoreError,
     TransportError,
     ValidationError,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookSignatureError,
+    WebhookTimestampError,
 )
 from qonto_async.files import InvalidFileError, UploadFile
 from qonto_async.pagination import AsyncPaginator, Page, PaginationError
@@ -88,6 +95,7 @@ __all__ = [
     "GoneError",
     "InvalidFileError",
     "InvalidGrantError",
+    "MalformedSignatureHeader",
     "MemoryTokenStore",
     "NotFoundError",
     "OAuthBearerAuth",
@@ -97,6 +105,7 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
+    "PreconditionFailedError",
     "QontoClient",
     "QontoConnectionError",
     "QontoDeprecationWarning",
@@ -122,6 +131,10 @@ __all__ = [
     "TransportError",
     "UploadFile",
     "ValidationError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
     "__version__",
     "build_authorization_url",
     "capture_responses",

@@ -18,7 +18,15 @@ from qonto_async.errors import ConfigurationError, CredentialFormatError, ScaReq
 from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
 from qonto_async.resources.beneficiaries import BeneficiariesResource
+from qonto_async.resources.cards import CardsResource
 from qonto_async.resources.cash_flow import CashFlowCategoriesResource
+from qonto_async.resources.client_invoices import ClientInvoicesResource
+from qonto_async.resources.clients import ClientsResource
+from qonto_async.resources.credit_notes import CreditNotesResource
+from qonto_async.resources.direct_debits import DirectDebitsResource
+from qonto_async.resources.einvoicing import EinvoicingResource
+from qonto_async.resources.embed import EmbedAuthLinksResource, EncodedRequestsResource
+from qonto_async.resources.insurance import InsuranceContractsResource
 from qonto_async.resources.internal_transfers import InternalTransfersResource
 from qonto_async.resources.international import InternationalResource
 from qonto_async.resources.labels import LabelsResource
@@ -26,6 +34,10 @@ from qonto_async.resources.legacy import LegacyResource
 from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.payment_links import PaymentLinksResource
+from qonto_async.resources.products import ProductsResource
+from qonto_async.resources.quotes import QuotesResource
+from qonto_async.resources.reminders import RemindersResource
 from qonto_async.resources.requests import RequestsResource
 from qonto_async.resources.sca import ScaResource
 from qonto_async.resources.sepa_transfers import (
@@ -34,7 +46,11 @@ from qonto_async.resources.sepa_transfers import (
     SepaTransfersResource,
 )
 from qonto_async.resources.statements import StatementsResource
+from qonto_async.resources.supplier_invoices import SupplierInvoicesResource
+from qonto_async.resources.teams import TeamsResource
+from qonto_async.resources.terminals import TerminalsResource
 from qonto_async.resources.transactions import TransactionsResource
+from qonto_async.resources.webhooks import WebhookSubscriptionsResource
 from qonto_async.retry import RetryPolicy
 from qonto_async.sca import ScaPolicy, with_preference
 from qonto_async.sca import complete as complete_sca
@@ -109,6 +125,23 @@ class QontoClient:
     sepa_transfers: SepaTransfersResource
     bulk_transfers: BulkTransfersResource
     recurring_transfers: RecurringTransfersResource
+    cards: CardsResource
+    teams: TeamsResource
+    embed_auth_links: EmbedAuthLinksResource
+    encoded_requests: EncodedRequestsResource
+    insurance_contracts: InsuranceContractsResource
+    payment_links: PaymentLinksResource
+    terminals: TerminalsResource
+    direct_debits: DirectDebitsResource
+    webhook_subscriptions: WebhookSubscriptionsResource
+    client_invoices: ClientInvoicesResource
+    credit_notes: CreditNotesResource
+    einvoicing: EinvoicingResource
+    reminders: RemindersResource
+    clients: ClientsResource
+    quotes: QuotesResource
+    products: ProductsResource
+    supplier_invoices: SupplierInvoicesResource
 
     def __init__(
         self,
@@ -172,6 +205,23 @@ class QontoClient:
         self.sepa_transfers = SepaTransfersResource(self)
         self.bulk_transfers = BulkTransfersResource(self)
         self.recurring_transfers = RecurringTransfersResource(self)
+        self.cards = CardsResource(self)
+        self.teams = TeamsResource(self)
+        self.embed_auth_links = EmbedAuthLinksResource(self)
+        self.encoded_requests = EncodedRequestsResource(self)
+        self.insurance_contracts = InsuranceContractsResource(self)
+        self.payment_links = PaymentLinksResource(self)
+        self.terminals = TerminalsResource(self)
+        self.direct_debits = DirectDebitsResource(self)
+        self.webhook_subscriptions = WebhookSubscriptionsResource(self)
+        self.client_invoices = ClientInvoicesResource(self)
+        self.credit_notes = CreditNotesResource(self)
+        self.einvoicing = EinvoicingResource(self)
+        self.reminders = RemindersResource(self)
+        self.clients = ClientsResource(self)
+        self.quotes = QuotesResource(self)
+        self.products = ProductsResource(self)
+        self.supplier_invoices = SupplierInvoicesResource(self)
 
     @classmethod
     def from_env(

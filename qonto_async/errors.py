@@ -17,6 +17,11 @@
     ├── ScaError                        Strong Customer Authentication did not complete
     │   ├── ScaDenied                   the user refused (or canceled) the SCA session
     │   └── ScaExpired                  nobody answered within the 15 minutes of the session
+    ├── WebhookError                    a webhook delivery that must be refused (qonto_async.webhooks)
+    │   ├── MalformedSignatureHeader    X-Qonto-Signature missing or not ``t=<unix>,v1=<hex>``
+    │   ├── WebhookTimestampError       the signed timestamp is outside the tolerance (stale or future)
+    │   ├── WebhookSignatureError       no v1 signature matches the raw body and secret
+    │   └── WebhookPayloadError         a verified body that is not a webhook event envelope
     └── APIError                        Qonto answered with an error status
         ├── ValidationError             400, 422
         ├── AuthenticationError         401 (its message lists the credential checks)
@@ -24,7 +29,8 @@
         ├── NotFoundError               404
         ├── ConflictError               409
         ├── GoneError                   410 (a sunset endpoint)
-        ├── ScaSessionInvalidError      412
+        ├── PreconditionFailedError     412 (e.g. deleting an invoice that is no longer a draft)
+        │   └── ScaSessionInvalidError  412 about the SCA session token
         ├── ScaRequired                 428 (carries sca_session_token, action_type)
         ├── RateLimitError              429 (carries retry_after)
         ├── ServerError                 5xx
@@ -37,6 +43,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,10 +63,12 @@ __all__ = [
     "EventLoopMismatchError",
     "GoneError",
     "InvalidGrantError",
+    "MalformedSignatureHeader",
     "NotFoundError",
     "OAuthError",
     "ParsedErrorBody",
     "PermissionDeniedError",
+    "PreconditionFailedError",
     "QontoConnectionError",
     "QontoDeprecationWarning",
     "QontoError",
@@ -76,6 +85,10 @@ __all__ = [
     "TokenStoreError",
     "TransportError",
     "ValidationError",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
     "api_error_class",
     "parse_error_body",
 ]
@@ -328,8 +341,14 @@ class GoneError(APIError):
     default_message = "this endpoint has been sunset"
 
 
-class ScaSessionInvalidError(APIError):
-    """412: the SCA session token is invalid, expired, already used, or bound to another request."""
+class PreconditionFailedError(APIError):
+    """412: the resource is not in a state that allows the operation (e.g. ``invoice_not_in_draft_status``)."""
+
+    default_message = "the resource is not in a state that allows this operation"
+
+
+class ScaSessionInvalidError(PreconditionFailedError):
+    """412 about SCA: the session token is invalid, expired, already used, or bound to another request."""
 
     default_message = "the SCA session token is invalid or expired"
 
@@ -475,6 +494,42 @@ class InvalidGrantError(OAuthError):
     """
 
 
+class WebhookError(QontoError):
+    """A webhook delivery to refuse (answer 400): see :mod:`qonto_async.webhooks`.
+
+    Messages never contain the secret, the expected signature or the body.
+    """
+
+
+class MalformedSignatureHeader(WebhookError):
+    """``X-Qonto-Signature`` is missing or not ``t={unix timestamp},v1={hex HMAC-SHA256}`` (qonto-api.md §10)."""
+
+
+class WebhookTimestampError(WebhookError):
+    """The signed timestamp ``t`` is too old (a replay, or a delivery held too long) or in the future.
+
+    Carries ``timestamp`` (the header's ``t``), ``now`` and ``tolerance`` (seconds), all ints.
+    """
+
+    def __init__(self, message: str, *, timestamp: int, now: int, tolerance: int) -> None:
+        super().__init__(message)
+        self.timestamp = timestamp
+        self.now = now
+        self.tolerance = tolerance
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_plain_error, (type(self), self.args, dict(self.__dict__)))
+
+
+class WebhookSignatureError(WebhookError):
+    """No ``v1`` signature of the header matches HMAC-SHA256(secret, ``"{t}.{raw body}"``): a wrong secret, a
+    body changed on the way (re-serialised JSON, a proxy), or a forged delivery."""
+
+
+class WebhookPayloadError(WebhookError):
+    """The (verified) body is not a webhook event: not JSON, not an object, or without ``id``/``type``."""
+
+
 _STATUS_CLASSES: dict[int, type[APIError]] = {
     400: ValidationError,
     401: AuthenticationError,
@@ -482,15 +537,17 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
     404: NotFoundError,
     409: ConflictError,
     410: GoneError,
-    412: ScaSessionInvalidError,
+    412: PreconditionFailedError,
     422: ValidationError,
     428: ScaRequired,
     429: RateLimitError,
 }
 
 
-def api_error_class(status: int) -> type[APIError]:
-    """The :class:`APIError` subclass for an HTTP status."""
+def api_error_class(status: int, errors: tuple[ErrorDetail, ...] = ()) -> type[APIError]:
+    """The :class:`APIError` subclass for an HTTP status (and, for a 412, its error items)."""
+    if status == 412 and any(_about_sca(e) for e in errors):
+        return ScaSessionInvalidError
     found = _STATUS_CLASSES.get(status)
     if found is not None:
         return found
@@ -499,6 +556,11 @@ def api_error_class(status: int) -> type[APIError]:
     if 300 <= status < 400:
         return StagingTokenError
     return APIError
+
+
+def _about_sca(detail: ErrorDetail) -> bool:
+    # qonto-api.md §8: "Invalid SCA session token" / code invalid_sca_session_token; other 412s are business rules.
+    return "sca" in re.split(r"[^a-z0-9]+", f"{detail.code or ''} {detail.detail or ''}".lower())
 
 
 def _str_field(body: Any, key: str) -> str | None:

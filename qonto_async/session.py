@@ -5,8 +5,9 @@ attempt: ask the :class:`AuthStrategy` for headers, add the staging token iff th
 without following redirects, map errors (tolerant parse, trace id), decode, and retry per :class:`RetryPolicy`;
 a 401 lets the auth strategy refresh and try once more.
 
-Bodies: JSON (serialised once, the same bytes on every attempt), or a multipart upload of one ``file`` field
-(qonto-api.md §12), rebuilt for every attempt because an aiohttp ``FormData`` can only be sent once. Binary
+Bodies: JSON (serialised once, the same bytes on every attempt), or a multipart upload (one ``file`` field, or
+several named parts, qonto-api.md §12), rebuilt for every attempt because an aiohttp ``FormData`` can only be sent
+once. Binary
 responses come back as bytes, or are streamed to a temporary file beside the destination and renamed over it once
 complete (nothing is left behind on failure). Pre-signed download URLs (on another host, qonto-api.md §12) go
 through the same loop without any Qonto header.
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import hashlib
 import inspect
+import io
 import json
 import logging
 import os
@@ -27,7 +29,7 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
@@ -139,12 +141,39 @@ def _check_request(request: Request[Any]) -> None:
         raise ConfigurationError("a Request sends either a JSON body or a file, not both")
     if request.file is not None and not isinstance(request.file, UploadFile):
         raise ConfigurationError(f"file must be an UploadFile, got {type(request.file).__name__}")
+    if request.files:
+        _check_form(request)
     if request.dest is not None and not request.raw:
         raise ConfigurationError("dest (stream the body to a file) needs raw=True")
     if request.presigned_url is not None and (
-        request.method != "GET" or request.file is not None or request.json is not None or request.params
+        request.method != "GET"
+        or request.file is not None
+        or request.files
+        or request.json is not None
+        or request.params
     ):
         raise ConfigurationError("a pre-signed URL is fetched with a bare GET (no body, no extra parameters)")
+
+
+def _form(parts: Iterable[tuple[str, UploadFile | str]]) -> tuple[tuple[str, UploadFile | str], ...]:
+    return tuple(parts)
+
+
+def _check_form(request: Request[Any]) -> None:
+    if request.file is not None or request.json is not None:
+        raise ConfigurationError("a Request sends one body: files, a file or JSON, not several")
+    for entry in request.files:
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            raise ConfigurationError(f"files holds (field name, UploadFile or str) pairs, got {entry!r}")
+        name, value = entry
+        if not isinstance(name, str) or not name or any(c in name for c in '"\r\n'):
+            raise ConfigurationError(f"a multipart field name must be a plain non-empty string, got {name!r}")
+        if not isinstance(value, UploadFile | str):
+            raise ConfigurationError(
+                f"a multipart value must be an UploadFile or a str, got {type(value).__name__}"
+            )
+    if not any(isinstance(value, UploadFile) for _, value in request.files):
+        raise ConfigurationError("files must hold at least one UploadFile")
 
 
 @attrs.frozen(kw_only=True)
@@ -159,7 +188,10 @@ class Request(Generic[T]):
     over it once complete) and the result is ``dest``.
 
     ``file`` sends a ``multipart/form-data`` body whose single field ``file`` holds that upload (qonto-api.md
-    §12); the form is rebuilt for each attempt. ``presigned_url`` fetches that absolute URL (``path`` is then
+    §12); the form is rebuilt for each attempt. ``files`` sends a ``multipart/form-data`` body of several named parts
+    in order, ``(field name, UploadFile)`` for a file and ``(field name, str)`` for a text field (a bulk import's
+    repeated file field, a per-item idempotency key); like ``file``, the very same bytes on every attempt.
+    ``presigned_url`` fetches that absolute URL (``path`` is then
     unused) without any Qonto header: no Authorization, no staging token, no organization id.
     """
 
@@ -174,6 +206,7 @@ class Request(Generic[T]):
     idempotency_key: str | None = None
     raw: bool = False
     file: UploadFile | None = None
+    files: Sequence[tuple[str, UploadFile | str]] = attrs.field(default=(), converter=_form)
     dest: Path | None = None
     presigned_url: str | None = attrs.field(default=None, repr=False)
 
@@ -267,21 +300,32 @@ class _Sent:
 _Body = bytes | Callable[[], aiohttp.MultipartWriter] | None
 
 
-def _multipart(upload: UploadFile) -> Callable[[], aiohttp.MultipartWriter]:
-    """``multipart/form-data`` with the single field ``file`` (qonto-api.md §12), rebuilt for each attempt.
+def _multipart(parts: Sequence[tuple[str, UploadFile | str]]) -> Callable[[], aiohttp.MultipartWriter]:
+    """``multipart/form-data`` with these named parts, in order (qonto-api.md §12), rebuilt for each attempt.
 
-    The boundary comes from the file's digest, not from chance: every attempt of the call, and an SCA replay of it,
-    sends the very same bytes (a digest of the content cannot plausibly occur inside that content).
+    The boundary comes from a digest of every part, not from chance: every attempt of the call, and an SCA replay
+    of it, sends the very same bytes (a digest of the content cannot plausibly occur inside that content).
     """
-    boundary = "qonto-async-" + hashlib.sha256(upload.content).hexdigest()[:40]
+    digest = hashlib.sha256()
+    for name, value in parts:
+        data = value.content if isinstance(value, UploadFile) else value.encode("utf-8")
+        digest.update(b"%d:%s:%d:" % (len(name), name.encode("utf-8"), len(data)))
+        digest.update(data)
+    boundary = "qonto-async-" + digest.hexdigest()[:40]
 
     def build() -> aiohttp.MultipartWriter:
         writer = aiohttp.MultipartWriter("form-data", boundary=boundary)
-        part = writer.append(upload.content, {"Content-Type": upload.content_type})
-        # As browsers send it (WHATWG HTML, multipart/form-data encoding): UTF-8 as is, only '"' escaped as %22.
-        # aiohttp's default would percent-encode every non-token character of the name.
-        filename = upload.filename.replace('"', "%22")
-        part.set_content_disposition("form-data", quote_fields=False, name=_FILE_FIELD, filename=filename)
+        for name, value in parts:
+            if isinstance(value, str):
+                part = writer.append(value, {"Content-Type": "text/plain; charset=utf-8"})
+                part.set_content_disposition("form-data", quote_fields=False, name=name)
+                continue
+            # A BytesIO, not the bytes: aiohttp warns (ResourceWarning) when a large bytes payload is sent as is.
+            part = writer.append(io.BytesIO(value.content), {"Content-Type": value.content_type})
+            # As browsers send it (WHATWG HTML, multipart/form-data encoding): UTF-8 as is, only '"' escaped as
+            # %22. aiohttp's default would percent-encode every non-token character of the name.
+            filename = value.filename.replace('"', "%22")
+            part.set_content_disposition("form-data", quote_fields=False, name=name, filename=filename)
         return writer
 
     return build
@@ -507,7 +551,9 @@ class QontoSession:
         body: _Body = None
         if req.file is not None:
             # aiohttp sets Content-Type: multipart/form-data with the boundary of each attempt's form.
-            body = _multipart(req.file)
+            body = _multipart(((_FILE_FIELD, req.file),))
+        elif req.files:
+            body = _multipart(req.files)
         elif req.json is not None:
             # Serialised once: every retry re-sends the very same bytes.
             body = json.dumps(req.json, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -902,7 +948,7 @@ class QontoSession:
                 "which is not followed (credentials never travel to another host)",
                 **common,
             )
-        cls = api_error_class(status)
+        cls = api_error_class(status, parsed.errors)
         if cls is RateLimitError:
             return RateLimitError(retry_after=parse_retry_after(sent.headers.get("Retry-After")), **common)
         return cls(**common)

@@ -27,7 +27,15 @@ from qonto_async.resources._base import Resource
 from qonto_async.resources.attachments import AttachmentsResource
 from qonto_async.resources.bank_accounts import BankAccountsResource
 from qonto_async.resources.beneficiaries import BeneficiariesResource
+from qonto_async.resources.cards import CardsResource
 from qonto_async.resources.cash_flow import CashFlowCategoriesResource
+from qonto_async.resources.client_invoices import ClientInvoicesResource
+from qonto_async.resources.clients import ClientsResource
+from qonto_async.resources.credit_notes import CreditNotesResource
+from qonto_async.resources.direct_debits import DirectDebitsResource
+from qonto_async.resources.einvoicing import EinvoicingResource
+from qonto_async.resources.embed import EmbedAuthLinksResource, EncodedRequestsResource
+from qonto_async.resources.insurance import InsuranceContractsResource
 from qonto_async.resources.internal_transfers import InternalTransfersResource
 from qonto_async.resources.international import InternationalResource
 from qonto_async.resources.labels import LabelsResource
@@ -35,6 +43,10 @@ from qonto_async.resources.legacy import LegacyResource
 from qonto_async.resources.memberships import MembershipsResource
 from qonto_async.resources.oauth import OAuthResource
 from qonto_async.resources.organization import OrganizationResource
+from qonto_async.resources.payment_links import PaymentLinksResource
+from qonto_async.resources.products import ProductsResource
+from qonto_async.resources.quotes import QuotesResource
+from qonto_async.resources.reminders import RemindersResource
 from qonto_async.resources.requests import RequestsResource
 from qonto_async.resources.sca import ScaResource
 from qonto_async.resources.sepa_transfers import (
@@ -43,7 +55,11 @@ from qonto_async.resources.sepa_transfers import (
     SepaTransfersResource,
 )
 from qonto_async.resources.statements import StatementsResource
+from qonto_async.resources.supplier_invoices import SupplierInvoicesResource
+from qonto_async.resources.teams import TeamsResource
+from qonto_async.resources.terminals import TerminalsResource
 from qonto_async.resources.transactions import TransactionsResource
+from qonto_async.resources.webhooks import WebhookSubscriptionsResource
 from qonto_async.retry import RetryPolicy
 from qonto_async.session import Timeout
 
@@ -548,6 +564,169 @@ class SyncRecurringTransfers(SyncResource[RecurringTransfersResource]):
     cancel = _blocking(RecurringTransfersResource.cancel)
 
 
+class SyncCards(SyncResource[CardsResource]):
+    __slots__ = ()
+    list = _blocking(CardsResource.list)
+    iterate = _blocking_iter(CardsResource.iterate)
+    create = _blocking(CardsResource.create)
+    bulk_create = _blocking(CardsResource.bulk_create)
+    get_data_view = _blocking(CardsResource.get_data_view)
+    report_lost = _blocking(CardsResource.report_lost)
+    report_stolen = _blocking(CardsResource.report_stolen)
+    discard = _blocking(CardsResource.discard)
+    lock = _blocking(CardsResource.lock)
+    unlock = _blocking(CardsResource.unlock)
+    update_limits = _blocking(CardsResource.update_limits)
+    update_restrictions = _blocking(CardsResource.update_restrictions)
+    update_options = _blocking(CardsResource.update_options)
+    update_nickname = _blocking(CardsResource.update_nickname)
+
+
+class SyncTeams(SyncResource[TeamsResource]):
+    __slots__ = ()
+    list = _blocking(TeamsResource.list)
+    iterate = _blocking_iter(TeamsResource.iterate)
+    create = _blocking(TeamsResource.create)
+
+
+class SyncEmbedAuthLinks(SyncResource[EmbedAuthLinksResource]):
+    __slots__ = ()
+    create = _blocking(EmbedAuthLinksResource.create)
+
+
+class SyncEncodedRequests(SyncResource[EncodedRequestsResource]):
+    __slots__ = ()
+    dispatch = _blocking(EncodedRequestsResource.dispatch)
+
+
+class SyncInsuranceContracts(SyncResource[InsuranceContractsResource]):
+    __slots__ = ()
+    create = _blocking(InsuranceContractsResource.create)
+    get = _blocking(InsuranceContractsResource.get)
+    update = _blocking(InsuranceContractsResource.update)
+    upload_attachment = _blocking(InsuranceContractsResource.upload_attachment)
+    delete_attachment = _blocking(InsuranceContractsResource.delete_attachment)
+
+
+class SyncPaymentLinks(SyncResource[PaymentLinksResource]):
+    __slots__ = ()
+    create_connection = _blocking(PaymentLinksResource.create_connection)
+    get_connection = _blocking(PaymentLinksResource.get_connection)
+    create = _blocking(PaymentLinksResource.create)
+    list = _blocking(PaymentLinksResource.list)
+    iterate = _blocking_iter(PaymentLinksResource.iterate)
+    get = _blocking(PaymentLinksResource.get)
+    deactivate = _blocking(PaymentLinksResource.deactivate)
+    list_payments = _blocking(PaymentLinksResource.list_payments)
+    iterate_payments = _blocking_iter(PaymentLinksResource.iterate_payments)
+    list_payment_methods = _blocking(PaymentLinksResource.list_payment_methods)
+
+
+class SyncTerminals(SyncResource[TerminalsResource]):
+    __slots__ = ()
+    list = _blocking(TerminalsResource.list)
+    create_payment = _blocking(TerminalsResource.create_payment)
+    get_payment = _blocking(TerminalsResource.get_payment)
+
+
+class SyncDirectDebits(SyncResource[DirectDebitsResource]):
+    __slots__ = ()
+    list_mandates = _blocking(DirectDebitsResource.list_mandates)
+    iterate_mandates = _blocking_iter(DirectDebitsResource.iterate_mandates)
+    create_mandate = _blocking(DirectDebitsResource.create_mandate)
+    list_subscriptions = _blocking(DirectDebitsResource.list_subscriptions)
+    iterate_subscriptions = _blocking_iter(DirectDebitsResource.iterate_subscriptions)
+    create_subscription = _blocking(DirectDebitsResource.create_subscription)
+    get_subscription = _blocking(DirectDebitsResource.get_subscription)
+    list_collections = _blocking(DirectDebitsResource.list_collections)
+    iterate_collections = _blocking_iter(DirectDebitsResource.iterate_collections)
+
+
+class SyncWebhookSubscriptions(SyncResource[WebhookSubscriptionsResource]):
+    __slots__ = ()
+    list = _blocking(WebhookSubscriptionsResource.list)
+    iterate = _blocking_iter(WebhookSubscriptionsResource.iterate)
+    get = _blocking(WebhookSubscriptionsResource.get)
+    create = _blocking(WebhookSubscriptionsResource.create)
+    update = _blocking(WebhookSubscriptionsResource.update)
+    delete = _blocking(WebhookSubscriptionsResource.delete)
+
+
+class SyncClients(SyncResource[ClientsResource]):
+    __slots__ = ()
+    list = _blocking(ClientsResource.list)
+    iterate = _blocking_iter(ClientsResource.iterate)
+    get = _blocking(ClientsResource.get)
+    create = _blocking(ClientsResource.create)
+    update = _blocking(ClientsResource.update)
+    delete = _blocking(ClientsResource.delete)
+
+
+class SyncQuotes(SyncResource[QuotesResource]):
+    __slots__ = ()
+    list = _blocking(QuotesResource.list)
+    iterate = _blocking_iter(QuotesResource.iterate)
+    get = _blocking(QuotesResource.get)
+    create = _blocking(QuotesResource.create)
+    update = _blocking(QuotesResource.update)
+    delete = _blocking(QuotesResource.delete)
+    send = _blocking(QuotesResource.send)
+
+
+class SyncProducts(SyncResource[ProductsResource]):
+    __slots__ = ()
+    list = _blocking(ProductsResource.list)
+    iterate = _blocking_iter(ProductsResource.iterate)
+    get = _blocking(ProductsResource.get)
+    create = _blocking(ProductsResource.create)
+
+
+class SyncSupplierInvoices(SyncResource[SupplierInvoicesResource]):
+    __slots__ = ()
+    list = _blocking(SupplierInvoicesResource.list)
+    iterate = _blocking_iter(SupplierInvoicesResource.iterate)
+    get = _blocking(SupplierInvoicesResource.get)
+    bulk_create = _blocking(SupplierInvoicesResource.bulk_create)
+    mark_as_paid = _blocking(SupplierInvoicesResource.mark_as_paid)
+    unmark_as_paid = _blocking(SupplierInvoicesResource.unmark_as_paid)
+
+
+class SyncClientInvoices(SyncResource[ClientInvoicesResource]):
+    __slots__ = ()
+    list = _blocking(ClientInvoicesResource.list)
+    iterate = _blocking_iter(ClientInvoicesResource.iterate)
+    create = _blocking(ClientInvoicesResource.create)
+    get = _blocking(ClientInvoicesResource.get)
+    update = _blocking(ClientInvoicesResource.update)
+    delete = _blocking(ClientInvoicesResource.delete)
+    finalize = _blocking(ClientInvoicesResource.finalize)
+    mark_as_canceled = _blocking(ClientInvoicesResource.mark_as_canceled)
+    unmark_as_paid = _blocking(ClientInvoicesResource.unmark_as_paid)
+    mark_as_paid = _blocking(ClientInvoicesResource.mark_as_paid)
+    send = _blocking(ClientInvoicesResource.send)
+    bulk_import = _blocking(ClientInvoicesResource.bulk_import)
+    upload = _blocking(ClientInvoicesResource.upload)
+
+
+class SyncCreditNotes(SyncResource[CreditNotesResource]):
+    __slots__ = ()
+    list = _blocking(CreditNotesResource.list)
+    iterate = _blocking_iter(CreditNotesResource.iterate)
+    get = _blocking(CreditNotesResource.get)
+
+
+class SyncEinvoicing(SyncResource[EinvoicingResource]):
+    __slots__ = ()
+    get_settings = _blocking(EinvoicingResource.get_settings)
+
+
+class SyncReminders(SyncResource[RemindersResource]):
+    __slots__ = ()
+    list = _blocking(RemindersResource.list)
+    iterate = _blocking_iter(RemindersResource.iterate)
+    create = _blocking(RemindersResource.create)
+
+
 _live: weakref.WeakSet[_Core] = weakref.WeakSet()
 
 
@@ -593,6 +772,23 @@ class SyncQontoClient:
     sepa_transfers: SyncSepaTransfers
     bulk_transfers: SyncBulkTransfers
     recurring_transfers: SyncRecurringTransfers
+    cards: SyncCards
+    teams: SyncTeams
+    embed_auth_links: SyncEmbedAuthLinks
+    encoded_requests: SyncEncodedRequests
+    insurance_contracts: SyncInsuranceContracts
+    payment_links: SyncPaymentLinks
+    terminals: SyncTerminals
+    direct_debits: SyncDirectDebits
+    webhook_subscriptions: SyncWebhookSubscriptions
+    clients: SyncClients
+    quotes: SyncQuotes
+    products: SyncProducts
+    supplier_invoices: SyncSupplierInvoices
+    client_invoices: SyncClientInvoices
+    credit_notes: SyncCreditNotes
+    einvoicing: SyncEinvoicing
+    reminders: SyncReminders
 
     def __init__(self, *, call_timeout: float | None = None, **kwargs: Unpack[ClientArguments]) -> None:
         # Validate every argument now, in the caller's thread, with the async client's own checks: building a
@@ -636,6 +832,23 @@ class SyncQontoClient:
         self.sepa_transfers = SyncSepaTransfers(self, "sepa_transfers")
         self.bulk_transfers = SyncBulkTransfers(self, "bulk_transfers")
         self.recurring_transfers = SyncRecurringTransfers(self, "recurring_transfers")
+        self.cards = SyncCards(self, "cards")
+        self.teams = SyncTeams(self, "teams")
+        self.embed_auth_links = SyncEmbedAuthLinks(self, "embed_auth_links")
+        self.encoded_requests = SyncEncodedRequests(self, "encoded_requests")
+        self.insurance_contracts = SyncInsuranceContracts(self, "insurance_contracts")
+        self.payment_links = SyncPaymentLinks(self, "payment_links")
+        self.terminals = SyncTerminals(self, "terminals")
+        self.direct_debits = SyncDirectDebits(self, "direct_debits")
+        self.webhook_subscriptions = SyncWebhookSubscriptions(self, "webhook_subscriptions")
+        self.clients = SyncClients(self, "clients")
+        self.quotes = SyncQuotes(self, "quotes")
+        self.products = SyncProducts(self, "products")
+        self.supplier_invoices = SyncSupplierInvoices(self, "supplier_invoices")
+        self.client_invoices = SyncClientInvoices(self, "client_invoices")
+        self.credit_notes = SyncCreditNotes(self, "credit_notes")
+        self.einvoicing = SyncEinvoicing(self, "einvoicing")
+        self.reminders = SyncReminders(self, "reminders")
 
     def _core_client_for_validation(self) -> QontoClient:
         return self._view(self._probe)

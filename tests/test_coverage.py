@@ -15,8 +15,12 @@ from qonto_async.files import UploadFile
 from qonto_async.models import (
     BulkTransferItem,
     ExternalTransferItem,
+    InvoiceItemInput,
+    Money,
     MultiTransferItem,
+    NewCard,
     PayeeVerificationRequest,
+    ReminderRuleInput,
 )
 from qonto_async.pagination import AsyncPaginator
 from qonto_async.resources._base import Operation
@@ -83,7 +87,54 @@ _SAMPLES: dict[str, Any] = {
 # beside its ``bank_account_id``).
 _SAMPLES_FOR: dict[str, dict[str, Any]] = {
     "bank_accounts.create": {"name": "Sample account"},
+    # Client invoices, credit notes, reminders (tests/integration/test_client_invoices.py exercises them for real).
+    "client_invoices.create": {
+        "client_id": "sample-client",
+        "issue_date": "2026-01-01",
+        "due_date": "2026-01-31",
+        "iban": "FR7616958000010000000000001",
+        "items": [
+            InvoiceItemInput(
+                title="t", quantity="1", unit_price=Money(value=Decimal("1"), currency="EUR"), vat_rate="0.2"
+            )
+        ],
+    },
+    "client_invoices.update": {"number": "INV-1"},
+    "client_invoices.send": {"send_to": ["sample@example.com"]},
+    "client_invoices.bulk_import": {"files": [UploadFile.from_bytes(b"%PDF-1.4\n%%EOF", filename="sample.pdf")]},
+    "reminders.create": {
+        "client_id": "sample-client",
+        "send_to": ["sample@example.com"],
+        "rules": [ReminderRuleInput(offset_days=7, email_title="Reminder")],
+    },
     "bank_accounts.update": {"name": "Sample account"},
+    # Clients, quotes, products, supplier invoices (tests/integration/test_clients_quotes_products.py and
+    # test_supplier_invoices.py exercise them for real).
+    "clients.create": {"kind": "company", "name": "Sample"},
+    "clients.update": {"name": "Sample"},
+    "quotes.create": {
+        "client_id": "sample-client",
+        "issue_date": "2026-01-01",
+        "expiry_date": "2026-02-01",
+        "items": [
+            InvoiceItemInput(
+                title="Sample",
+                quantity="1",
+                unit_price=Money(value=Decimal("10.00"), currency="EUR"),
+                vat_rate="0.2",
+            )
+        ],
+    },
+    "quotes.update": {"footer": "Sample"},
+    "quotes.send": {"send_to": ["sample@example.com"]},
+    "products.create": {
+        "title": "Sample",
+        "type": "service",
+        "unit_price": Money(value=Decimal("10.00"), currency="EUR"),
+        "vat_rate": "0.2",
+    },
+    "supplier_invoices.bulk_create": {"files": [UploadFile.from_bytes(b"%PDF-1.4\n%%EOF", filename="sample.pdf")]},
+    "supplier_invoices.mark_as_paid": {"payment_date": "2026-01-01"},
     "sepa_transfers.verify_payee": {"iban": "FR7616958000010000000000003", "beneficiary_name": "Sample Payee"},
     # International transfers (tests/integration/test_international.py exercises them for real).
     "international.list_currencies": {"source": "EUR"},
@@ -121,6 +172,9 @@ _SAMPLES_FOR: dict[str, dict[str, Any]] = {
     "requests.decline": {"request_type": "transfers"},
     "cash_flow_categories.create": {"name": "Sample", "type": "CATEGORY_TYPE_OUTFLOW"},
     "cash_flow_categories.create_subcategory": {"name": "Sample"},
+    # Webhook subscriptions (tests/webhooks/test_subscriptions.py exercises them for real).
+    "webhook_subscriptions.create": {"callback_url": "https://example.com/hooks", "types": ["v1/transactions"]},
+    "webhook_subscriptions.update": {"description": "Sample"},
     "requests.create_multi_transfer": {
         "transfers": [MultiTransferItem(amount="1.00", credit_iban="FR76", credit_account_name="n", reference="r")]
     },
@@ -130,6 +184,81 @@ _SAMPLES_FOR: dict[str, dict[str, Any]] = {
         ]
     },
 }
+# Cards, teams, Embed and insurance contracts (tests/integration/test_cards.py and test_teams_embed_insurance.py
+# exercise them for real).
+_SAMPLE_CARD = NewCard(card_level="virtual", holder_id="h", bank_account_id="b", organization_id="o")
+_SAMPLES_FOR.update(
+    {
+        "cards.create": {"card": _SAMPLE_CARD},
+        "cards.bulk_create": {"cards": [_SAMPLE_CARD]},
+        "cards.update_limits": {"payment_monthly_limit": 100},
+        "cards.update_restrictions": {"active_days": [1]},
+        "cards.update_options": {"nfc_option": True},
+        "cards.update_nickname": {"nickname": "Sample"},
+        "teams.create": {"name": "Sample"},
+        "embed_auth_links.create": {
+            "post_authn_action": "create_payment_link",
+            "callback_url": "https://partner.example/back",
+        },
+        "encoded_requests.dispatch": {"data": "sample"},
+        "insurance_contracts.create": {
+            "name": "Sample",
+            "contract_id": "c-1",
+            "origin": "insurance_hub",
+            "provider_slug": "axa",
+            "type": "business_liability",
+            "status": "active",
+            "start_date": "2026-01-01",
+            "payment_frequency": "month",
+            "price": Money(value=Decimal("9.99"), currency="EUR"),
+        },
+        "insurance_contracts.update": {"name": "Sample"},
+        "insurance_contracts.upload_attachment": {"name": "Sample", "type": "contract"},
+    }
+)
+
+# Payment links, terminals and SEPA direct debits (tests/integration/test_payment_links.py and
+# test_terminals_direct_debits.py exercise them for real).
+_SAMPLES_FOR.update(
+    {
+        "payment_links.create_connection": {
+            "partner_callback_url": "https://partner.example/back",
+            "user_bank_account_id": "sample-account",
+            "user_phone_number": "+33600000000",
+            "user_website_url": "https://shop.example",
+            "business_description": "Sample",
+        },
+        "payment_links.create": {
+            "items": [
+                {
+                    "title": "Sample",
+                    "quantity": "1",
+                    "unit_price": Money(value=Decimal("1.00"), currency="EUR"),
+                    "vat_rate": "0.2",
+                    "type": "good",
+                    "description": "Sample",
+                    "measure_unit": "unit",
+                }
+            ],
+            "potential_payment_methods": ["credit_card"],
+        },
+        "payment_links.list_payment_methods": {"amount": Decimal("1.00"), "currency": "EUR", "locale": "fr"},
+        "payment_links.list": {"status": "open", "sort_by": "amount:desc", "page": 1, "per_page": 10},
+        "payment_links.list_payments": {
+            "status": "failed",
+            "sort_by": "creation_date:desc",
+            "page": 1,
+            "per_page": 10,
+        },
+        "terminals.create_payment": {"metadata": {"order_id": "sample"}},
+        "direct_debits.create_mandate": {"client_id": "sample-client"},
+        "direct_debits.create_subscription": {
+            "client_id": "sample-client",
+            "initial_collection_date": "2026-01-01",
+        },
+        "direct_debits.get_subscription": {"direct_debit_subscription_id": "sample-subscription"},
+    }
+)
 
 
 def _template(path: str) -> re.Pattern[str]:
@@ -195,6 +324,24 @@ _FULL: dict[str, dict[str, Any]] = {
         "per_page": 10,
     },
     "labels.list": {"page": 1, "per_page": 10},
+    "client_invoices.list": {
+        "status": ["draft", "paid"],
+        "created_at_from": "2026-01-01T00:00:00Z",
+        "created_at_to": "2026-01-02T00:00:00Z",
+        "updated_at_from": "2026-01-01T00:00:00Z",
+        "updated_at_to": "2026-01-02T00:00:00Z",
+        "exclude_imported": False,
+        "sort_by": "created_at:asc",
+        "page": 1,
+        "per_page": 10,
+    },
+    "credit_notes.list": {
+        "created_at_from": "2026-01-01T00:00:00Z",
+        "created_at_to": "2026-01-02T00:00:00Z",
+        "sort_by": "created_at:desc",
+        "page": 1,
+        "per_page": 10,
+    },
     "memberships.list": {"page": 1, "per_page": 10},
     "bank_accounts.list": {"page": 1, "per_page": 10},
 }

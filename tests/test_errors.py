@@ -29,6 +29,7 @@ from qonto_async.errors import (
     OAuthError,
     ParsedErrorBody,
     PermissionDeniedError,
+    PreconditionFailedError,
     QontoConnectionError,
     QontoDeprecationWarning,
     QontoError,
@@ -350,7 +351,7 @@ def test_odd_headers_object_does_not_hide_the_error() -> None:
         (404, NotFoundError),
         (409, ConflictError),
         (410, GoneError),
-        (412, ScaSessionInvalidError),
+        (412, PreconditionFailedError),
         (422, ValidationError),
         (428, ScaRequired),
         (429, RateLimitError),
@@ -804,3 +805,25 @@ def test_any_body_parses_and_renders(
     if isinstance(err, ScaRequired):
         assert err.sca_session_token is None or isinstance(err.sca_session_token, str)
     assert str(pickle.loads(pickle.dumps(err))) == text
+
+
+@pytest.mark.parametrize(
+    ("errors", "cls"),
+    [
+        (
+            (ErrorDetail(code="invalid_sca_session_token", detail="Invalid SCA session token"),),
+            ScaSessionInvalidError,
+        ),
+        ((ErrorDetail(code="invalid_sca"),), ScaSessionInvalidError),
+        ((ErrorDetail(detail="Invalid SCA session token"),), ScaSessionInvalidError),
+        (
+            (ErrorDetail(code="invoice_not_in_draft_status", detail="Invoice is not a draft"),),
+            PreconditionFailedError,
+        ),
+        ((ErrorDetail(code="escalation_required"),), PreconditionFailedError),
+        ((), PreconditionFailedError),
+    ],
+)
+def test_a_412_is_about_sca_only_when_it_says_so(errors: tuple[ErrorDetail, ...], cls: type[APIError]) -> None:
+    assert api_error_class(412, errors) is cls
+    assert issubclass(ScaSessionInvalidError, PreconditionFailedError)

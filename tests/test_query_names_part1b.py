@@ -34,6 +34,21 @@ def _documented(name: str) -> set[str]:
 
 
 _FULL: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
+    "cards.list": (
+        (),
+        {
+            "query": "travel",
+            "holder_ids": ["h1", "h2"],
+            "statuses": ["live", "paused"],
+            "bank_account_ids": ["b1"],
+            "card_levels": ["virtual", "flash"],
+            "ids": ["c1"],
+            "sort_by": "created_at:desc",
+            "page": 1,
+            "per_page": 10,
+        },
+    ),
+    "teams.list": ((), {"page": 1, "per_page": 10}),
     "international.list_beneficiaries": ((), {"currency": "USD", "page": 1, "per_page": 10}),
     "international.list_currencies": ((), {"source": "EUR"}),
     "attachments.list_for_transaction": (("tx",), {"page": 1, "per_page": 10}),

@@ -14,17 +14,23 @@
 
 The client is created when the application starts (inside its event loop) and closed on cleanup, through
 ``app.cleanup_ctx``; never one per request.
+
+Receiving Qonto's webhooks: ``app.router.add_post("/webhooks/qonto", webhook_handler(on_event, secret=...))``
+(see :func:`webhook_handler`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from aiohttp import web
 
 from qonto_async.client import QontoClient
+from qonto_async.errors import WebhookError
+from qonto_async.models.webhooks import WebhookEvent
+from qonto_async.webhooks import DEFAULT_TOLERANCE, SIGNATURE_HEADER, Clock, construct_event
 
-__all__ = ["QONTO_CLIENT", "get_qonto", "setup_qonto"]
+__all__ = ["QONTO_CLIENT", "get_qonto", "setup_qonto", "webhook_handler"]
 
 QONTO_CLIENT: web.AppKey[QontoClient] = web.AppKey("qonto_client", QontoClient)
 
@@ -61,3 +67,43 @@ def get_qonto(
         raise RuntimeError(
             "no Qonto client on this application: call setup_qonto(app, factory) before starting it"
         ) from None
+
+
+def webhook_handler(
+    handler: Callable[[WebhookEvent], Awaitable[object]],
+    *,
+    secret: str | Iterable[str],
+    tolerance: float = DEFAULT_TOLERANCE,
+    clock: Clock | None = None,
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """An aiohttp.web handler for Qonto's webhook deliveries (qonto-api.md §10).
+
+    It reads the **raw** body, verifies ``X-Qonto-Signature`` with ``secret`` (or any of several during a
+    rotation) within ``tolerance`` seconds of ``clock`` (default: the system clock), parses the typed event and
+    awaits ``handler(event)``. Answers **400** (text naming the problem, never the secret) for any
+    :class:`~qonto_async.errors.WebhookError`, **200** after the handler returns; an exception from the handler
+    gives aiohttp's 500, so Qonto retries later.
+
+    Qonto waits one second for the answer and delivers an event again after a failure or a timeout: keep
+    ``handler`` short (enqueue the work) and idempotent, deduplicating on ``event.id``::
+
+        async def on_event(event: WebhookEvent) -> None:
+            if await seen_before(event.id):
+                return
+            await queue.put(event)
+
+        app.router.add_post("/webhooks/qonto", webhook_handler(on_event, secret=os.environ["QONTO_WEBHOOK_SECRET"]))
+    """
+
+    async def receive(request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        try:
+            event = construct_event(
+                body, request.headers.get(SIGNATURE_HEADER), secret, tolerance=tolerance, now=clock
+            )
+        except WebhookError as exc:
+            return web.Response(status=400, text=f"{type(exc).__name__}: {exc}")
+        await handler(event)
+        return web.Response(status=200, text="ok")
+
+    return receive

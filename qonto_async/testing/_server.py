@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import attrs
@@ -32,6 +32,9 @@ from qonto_async.auth.tokens import OAuthToken
 from qonto_async.environments import Environment, register_environment, unregister_environment
 from qonto_async.testing._data import SETTLED_OFFSET, UPDATED_OFFSET, FakeData, Selection, format_time
 from qonto_async.testing._faults import Fault, FaultPlan
+
+if TYPE_CHECKING:
+    from qonto_async.testing._routes.webhooks import WebhookDelivery
 
 __all__ = ["FakeQonto", "JournalEntry", "Quirks", "ScaSettings"]
 
@@ -148,6 +151,9 @@ _ACTION_TYPES: Final = {
     "POST /v2/international/transfers": "transfer.international.create",
     "POST /v2/bank_accounts/{id}/close": "bank_account.close",
     "POST /v2/requests/{request_type}/{id}/approve": "request.approve",
+    "POST /v2/cards": "card.create",
+    "POST /v2/cards/bulk": "card.bulk.create",
+    "PATCH /v2/cards/{id}/limits": "card.limits.update",
 }
 
 
@@ -338,7 +344,8 @@ class FakeQonto:
     async def start(self) -> FakeQonto:
         if self._runner is not None:
             return self
-        app = web.Application(client_max_size=2 * 1024 * 1024)
+        # Qonto takes bulk uploads of up to 15 MB in one request (qonto-api.md §12).
+        app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         # A delay fault must not hold up stop() for its whole length: in-flight handlers get 0.25 s, then are
         # cancelled.
@@ -448,6 +455,18 @@ class FakeQonto:
             code_challenge=code_challenge,
         )
         return code
+
+    async def deliver_webhook(self, url: str | None = None, **options: Any) -> WebhookDelivery:
+        """POST one signed webhook delivery to ``url``, as Qonto does; see :func:`qonto_async.testing.deliver_webhook`."""
+        from qonto_async.testing._routes.webhooks import deliver_webhook
+
+        return await deliver_webhook(self, url, **options)
+
+    async def broadcast_webhook(self, **options: Any) -> list[WebhookDelivery]:
+        """Deliver one event to every subscription listing its type; see :func:`qonto_async.testing.broadcast_webhook`."""
+        from qonto_async.testing._routes.webhooks import broadcast_webhook
+
+        return await broadcast_webhook(self, **options)
 
     def revoke_tokens(self) -> None:
         """Revoke every token, as ``DELETE /v2/oauth2/consents`` or the user's own revocation does."""

@@ -34,6 +34,9 @@ from qonto_async.models import (
     Attachment,
     BankAccount,
     BulkTransfer,
+    Client,
+    ClientInvoice,
+    CreditNote,
     InternalTransfer,
     InternationalBeneficiary,
     InternationalCurrency,
@@ -43,11 +46,15 @@ from qonto_async.models import (
     Membership,
     Organization,
     PageMeta,
+    PaymentLink,
+    PaymentLinkMethodAvailability,
     SepaBeneficiary,
     SepaRecurringTransfer,
     SepaTransfer,
     Statement,
+    SupplierInvoice,
     Transaction,
+    WebhookSubscription,
 )
 
 _REPO = Path(__file__).resolve().parents[2]
@@ -219,9 +226,76 @@ OPERATIONS += (
     ),
 )
 
+# Webhook subscriptions: the list has the {key, meta} shape; the unwrapped single-subscription bodies are checked
+# in tests/webhooks/test_contract.py.
+OPERATIONS += (
+    Operation(
+        method="GET",
+        path="/v2/webhook_subscriptions",
+        model=WebhookSubscription,
+        key="subscriptions",
+        is_list=True,
+    ),
+)
+
+# Client invoices and credit notes with the {key, meta} shape (the 204s have no body; the unwrapped e-invoicing
+# settings, the bulk import and the uploads are checked in test_client_invoices_examples.py).
+_INVOICE = "/v2/client_invoices/{id}"
+OPERATIONS += (
+    Operation(method="GET", path="/v2/client_invoices", model=ClientInvoice, key="client_invoices", is_list=True),
+    Operation(method="POST", path="/v2/client_invoices", model=ClientInvoice, key="client_invoice", is_list=False),
+    Operation(method="GET", path=_INVOICE, model=ClientInvoice, key="client_invoice", is_list=False),
+    Operation(method="PATCH", path=_INVOICE, model=ClientInvoice, key="client_invoice", is_list=False),
+    *(
+        Operation(
+            method="POST", path=f"{_INVOICE}/{action}", model=ClientInvoice, key="client_invoice", is_list=False
+        )
+        for action in ("finalize", "mark_as_canceled", "unmark_as_paid", "mark_as_paid")
+    ),
+    Operation(method="GET", path="/v2/credit_notes", model=CreditNote, key="credit_notes", is_list=True),
+    Operation(method="GET", path="/v2/credit_notes/{id}", model=CreditNote, key="credit_note", is_list=False),
+)
+
+# Payment links whose examples have the {key} or {key, meta} shape; the unwrapped GET/deactivate/connection bodies
+# and the payments list (its `paid_at` placeholder is "<null,string-date-time>") are checked in
+# test_payments_examples.py.
+OPERATIONS += (
+    Operation(method="GET", path="/v2/payment_links", model=PaymentLink, key="payment_links", is_list=True),
+    Operation(method="POST", path="/v2/payment_links", model=PaymentLink, key="payment_link", is_list=False),
+    Operation(
+        method="GET",
+        path="/v2/payment_links/payment_methods",
+        model=PaymentLinkMethodAvailability,
+        key="payment_link_payment_methods",
+        is_list=True,
+    ),
+)
+
+# Clients and supplier invoices with the {key, meta} shape. Quotes (answered unwrapped), products (docs.qonto.com
+# only), the supplier-invoice bulk result ({supplier_invoices, errors}) and the 204s are checked in
+# test_quotes_examples.py.
+OPERATIONS += (
+    Operation(method="GET", path="/v2/clients", model=Client, key="clients", is_list=True),
+    Operation(method="POST", path="/v2/clients", model=Client, key="client", is_list=False),
+    Operation(method="GET", path="/v2/clients/{id}", model=Client, key="client", is_list=False),
+    Operation(method="PATCH", path="/v2/clients/{id}", model=Client, key="client", is_list=False),
+    Operation(
+        method="GET", path="/v2/supplier_invoices", model=SupplierInvoice, key="supplier_invoices", is_list=True
+    ),
+    Operation(
+        method="GET",
+        path="/v2/supplier_invoices/{id}",
+        model=SupplierInvoice,
+        key="supplier_invoice",
+        is_list=False,
+    ),
+)
+
 # The collections holding the operations above (one file per group in Qonto's export).
 POSTMAN_COLLECTIONS = (
     "organizations",
+    "clients",
+    "supplier-invoices",
     "business-accounts",
     "transactions",
     "labels",
@@ -232,6 +306,10 @@ POSTMAN_COLLECTIONS = (
     "sepa-transfers",
     "requests",
     "international-transfers",
+    "webhooks",
+    "client-invoices",
+    "credit-notes",
+    "payment-links",
 )
 
 
@@ -426,7 +504,37 @@ _SCHEMA_FRAGMENT = (
     "string, so the fragment is read as null"
 )
 
+
+def _const_fragments_then_placeholders(method: str, path: str) -> typing.Callable[[Any], Any]:
+    def unconst(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"const", "description"}:
+            return value["const"]
+        if isinstance(value, dict):
+            return {k: unconst(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [unconst(v) for v in value]
+        return value
+
+    def repair(body: Any) -> Any:
+        op = _operation(method, path)
+        assert op is not None
+        return fill_body(op, unconst(body))
+
+    return repair
+
+
+_CONST_FRAGMENT = (
+    "Postman's generator wrote the schema of `status` ({'const': 'to_review', 'description': ...}) where a value "
+    "belongs; the OpenAPI schema and examples send the plain string, so the fragment is read as its const"
+)
+
 DEFECTS: dict[str, Defect] = {
+    "postman GET /v2/supplier_invoices [200 returns an array of supplier invoices]": Defect(
+        reason=_CONST_FRAGMENT, repair=_const_fragments_then_placeholders("GET", "/v2/supplier_invoices")
+    ),
+    "postman GET /v2/supplier_invoices/{id} [200 Returns the supplier invoice identified by the `id` path ...]": Defect(
+        reason=_CONST_FRAGMENT, repair=_const_fragments_then_placeholders("GET", "/v2/supplier_invoices/{id}")
+    ),
     "postman GET /v2/labels [200 Returns the list of labels for the authenticated organiza...]": Defect(
         reason=_SCHEMA_FRAGMENT, repair=_schema_fragments_then_placeholders("GET", "/v2/labels")
     ),
@@ -454,11 +562,14 @@ _ACCEPTS: dict[str, tuple[Any, ...]] = {
     "string": (str, datetime, date, Decimal, int, enum.Enum),
     "uuid": (str,),
     "email": (str,),
+    "uri": (str,),
+    "long": (int,),
     "dateTime": (datetime,),
     "date": (date,),
     "integer": (int, Decimal),
     "number": (Decimal,),
     "float": (Decimal,),
+    "double": (Decimal,),
     "boolean": (bool,),
 }
 

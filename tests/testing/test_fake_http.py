@@ -372,6 +372,9 @@ def test_public_api_of_qonto_async_testing_is_pinned() -> None:
         "JournalEntry",
         "Quirks",
         "ScaSettings",
+        "WebhookDelivery",
+        "broadcast_webhook",
+        "deliver_webhook",
         "fake_in_thread",
     ]
     assert sorted(qonto_async.testing.__all__) == qonto_async.testing.__all__

@@ -253,7 +253,7 @@ async def test_extreme_amounts_never_crash(raw: Raw, amount: str) -> None:
 
 async def test_an_oversized_body_is_a_413(raw: Raw) -> None:
     status, headers, body = await raw(
-        "POST", PATH, data=io.BytesIO(b"x" * (3 * 1024 * 1024)), headers={"X-Qonto-Idempotency-Key": "big"}
+        "POST", PATH, data=io.BytesIO(b"x" * (17 * 1024 * 1024)), headers={"X-Qonto-Idempotency-Key": "big"}
     )
     assert status == 413
     assert headers["X-Tyk-Trace-Id"].encode() in body
