@@ -35,6 +35,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import logging
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -68,11 +70,14 @@ from qonto_async.models.webhooks import (
 )
 from qonto_async.serde import converter, loads
 
+_log = logging.getLogger("qonto_async.webhooks")
+
 __all__ = [
     "DEFAULT_TOLERANCE",
     "EVENT_TYPES",
     "SIGNATURE_HEADER",
     "Clock",
+    "check_secrets",
     "compute_signature",
     "construct_event",
     "parse_event",
@@ -171,6 +176,12 @@ def _body_bytes(raw_body: object) -> bytes:
     raise ConfigurationError(f"raw_body must be bytes, got {type(raw_body).__name__}")
 
 
+def check_secrets(secret: str | Iterable[str]) -> tuple[str, ...]:
+    """``secret`` as a tuple of non-empty strings, or ConfigurationError: receivers call it once, at set-up, so a
+    missing secret (an unset environment variable) fails when the app starts, not on every delivery."""
+    return tuple(s.decode("utf-8") for s in _secrets(secret))
+
+
 def _secrets(secret: str | Iterable[str]) -> tuple[bytes, ...]:
     candidates = (secret,) if isinstance(secret, str) else tuple(secret) if isinstance(secret, Iterable) else ()
     if not candidates or not all(isinstance(s, str) and s for s in candidates):
@@ -188,8 +199,13 @@ def _unix_now(now: datetime | float | int | Clock | None) -> int:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ConfigurationError("now must be a timezone-aware datetime (e.g. datetime.now(UTC))")
-        return int(value.timestamp())
+        try:
+            return int(value.timestamp())
+        except (OverflowError, ValueError):  # e.g. datetime(1, 1, 1, tzinfo=UTC+14) is before year 1 in UTC
+            raise ConfigurationError(f"now is out of range: {value!r}") from None
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ConfigurationError(f"now must be a finite number of Unix seconds, got {value!r}")
         return int(value)
     raise ConfigurationError(f"now must be an aware datetime, Unix seconds or a clock, got {type(value).__name__}")
 
@@ -275,9 +291,11 @@ def parse_event(raw_body: bytes | bytearray | memoryview | str | Mapping[str, An
     """The typed event of a delivery body (already verified: see :func:`construct_event`).
 
     A ``type`` listed in :data:`EVENT_TYPES` gives its class (``TransactionEvent``...); any other type gives an
-    :class:`~qonto_async.models.UnknownEvent` holding the raw ``data``, never an error. Raises
-    :class:`WebhookPayloadError` for a body that is not a JSON object with a string ``id`` and ``type``, or whose
-    ``data`` does not fit its type. ``event.raw`` is the parsed body (fractional numbers as ``Decimal``).
+    :class:`~qonto_async.models.UnknownEvent` holding the raw ``data``, never an error. So does a known type whose
+    ``data`` does not fit the documented shape (Qonto added or changed a field): the delivery is genuine, and
+    refusing it would only make Qonto deliver it again and again; it is logged at WARNING. Raises
+    :class:`WebhookPayloadError` only for a body that is not a JSON object with a string ``id`` and ``type``.
+    ``event.raw`` is the parsed body (fractional numbers as ``Decimal``).
     """
     if isinstance(raw_body, Mapping):
         body: Any = dict(raw_body)
@@ -297,9 +315,13 @@ def parse_event(raw_body: bytes | bytearray | memoryview | str | Mapping[str, An
     try:
         event = converter.structure(body, cls)
     except Exception as exc:
-        raise WebhookPayloadError(
-            f"the {event_type} event {event_id} does not have the documented shape: {exc}"
-        ) from exc
+        _log.warning(
+            "the %s event %s does not have the documented shape (%s); it is handed over as an UnknownEvent",
+            event_type,
+            event_id,
+            type(exc).__name__,
+        )
+        return _unknown(body)
     return attrs.evolve(event, raw=body)
 
 

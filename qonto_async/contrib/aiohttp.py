@@ -28,7 +28,7 @@ from aiohttp import web
 from qonto_async.client import QontoClient
 from qonto_async.errors import WebhookError
 from qonto_async.models.webhooks import WebhookEvent
-from qonto_async.webhooks import DEFAULT_TOLERANCE, SIGNATURE_HEADER, Clock, construct_event
+from qonto_async.webhooks import DEFAULT_TOLERANCE, SIGNATURE_HEADER, Clock, check_secrets, construct_event
 
 __all__ = ["QONTO_CLIENT", "get_qonto", "setup_qonto", "webhook_handler"]
 
@@ -72,15 +72,17 @@ def get_qonto(
 def webhook_handler(
     handler: Callable[[WebhookEvent], Awaitable[object]],
     *,
-    secret: str | Iterable[str],
+    secret: str | Iterable[str] | Callable[[], str | Iterable[str]],
     tolerance: float = DEFAULT_TOLERANCE,
     clock: Clock | None = None,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """An aiohttp.web handler for Qonto's webhook deliveries (qonto-api.md §10).
 
     It reads the **raw** body, verifies ``X-Qonto-Signature`` with ``secret`` (or any of several during a
-    rotation) within ``tolerance`` seconds of ``clock`` (default: the system clock), parses the typed event and
-    awaits ``handler(event)``. Answers **400** (text naming the problem, never the secret) for any
+    rotation; or a function returning them, asked on each delivery; a missing secret fails here, at set-up)
+    within ``tolerance`` seconds of ``clock`` (default: the system clock), parses the typed event and awaits
+    ``handler(event)``. A signed event whose data drifted from the documented shape arrives as an
+    ``UnknownEvent``, not a 400 (which Qonto would retry for days). Answers **400** (text naming the problem, never the secret) for any
     :class:`~qonto_async.errors.WebhookError`, **200** after the handler returns; an exception from the handler
     gives aiohttp's 500, so Qonto retries later.
 
@@ -95,11 +97,19 @@ def webhook_handler(
         app.router.add_post("/webhooks/qonto", webhook_handler(on_event, secret=os.environ["QONTO_WEBHOOK_SECRET"]))
     """
 
+    # A missing or empty secret fails here, at set-up; a callable (a secret only known later, or rotated at run
+    # time) is asked on each delivery.
+    fixed = None if callable(secret) else check_secrets(secret)
+
     async def receive(request: web.Request) -> web.StreamResponse:
         body = await request.read()
         try:
             event = construct_event(
-                body, request.headers.get(SIGNATURE_HEADER), secret, tolerance=tolerance, now=clock
+                body,
+                request.headers.get(SIGNATURE_HEADER),
+                fixed if fixed is not None else secret(),  # type: ignore[operator]
+                tolerance=tolerance,
+                now=clock,
             )
         except WebhookError as exc:
             return web.Response(status=400, text=f"{type(exc).__name__}: {exc}")

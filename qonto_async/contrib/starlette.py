@@ -33,7 +33,7 @@ from starlette.responses import PlainTextResponse, Response
 from qonto_async.client import QontoClient
 from qonto_async.errors import WebhookError
 from qonto_async.models.webhooks import WebhookEvent
-from qonto_async.webhooks import DEFAULT_TOLERANCE, SIGNATURE_HEADER, Clock, construct_event
+from qonto_async.webhooks import DEFAULT_TOLERANCE, SIGNATURE_HEADER, Clock, check_secrets, construct_event
 
 __all__ = ["STATE_KEY", "get_qonto", "qonto_lifespan", "webhook_endpoint"]
 
@@ -82,7 +82,7 @@ def get_qonto(request: Request) -> QontoClient:
 def webhook_endpoint(
     handler: Callable[[WebhookEvent], Awaitable[object]],
     *,
-    secret: str | Iterable[str],
+    secret: str | Iterable[str] | Callable[[], str | Iterable[str]],
     tolerance: float = DEFAULT_TOLERANCE,
     clock: Clock | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
@@ -90,8 +90,9 @@ def webhook_endpoint(
 
     It reads the **raw** body (``await request.body()``, before any JSON parsing: a FastAPI body model would
     re-serialise it and break the signature), verifies ``X-Qonto-Signature`` with ``secret`` (or any of several
-    during a rotation) within ``tolerance`` seconds of ``clock``, parses the typed event and awaits
-    ``handler(event)``. Answers **400** for any :class:`~qonto_async.errors.WebhookError` (never naming the
+    during a rotation; or a function returning them, asked on each delivery; a missing secret fails here, at
+    set-up) within ``tolerance`` seconds of ``clock``, parses the typed event and awaits ``handler(event)``. A
+    signed event whose data drifted from the documented shape arrives as an ``UnknownEvent``, not a 400. Answers **400** for any :class:`~qonto_async.errors.WebhookError` (never naming the
     secret), **200** after the handler returns; an exception from the handler gives a 500, so Qonto retries.
 
     Qonto waits one second and delivers an event again after a failure or a timeout: keep ``handler`` short and
@@ -99,11 +100,19 @@ def webhook_endpoint(
     (Starlette and FastAPI alike).
     """
 
+    # A missing or empty secret fails here, at set-up; a callable (a secret only known later, or rotated at run
+    # time) is asked on each delivery.
+    fixed = None if callable(secret) else check_secrets(secret)
+
     async def receive(request: Request) -> Response:
         body = await request.body()
         try:
             event = construct_event(
-                body, request.headers.get(SIGNATURE_HEADER), secret, tolerance=tolerance, now=clock
+                body,
+                request.headers.get(SIGNATURE_HEADER),
+                fixed if fixed is not None else secret(),  # type: ignore[operator]
+                tolerance=tolerance,
+                now=clock,
             )
         except WebhookError as exc:
             return PlainTextResponse(f"{type(exc).__name__}: {exc}", status_code=400)

@@ -18,6 +18,7 @@ from aiohttp import web
 from fastapi import FastAPI
 from starlette.applications import Starlette
 
+from qonto_async import ConfigurationError
 from qonto_async.contrib.aiohttp import webhook_handler
 from qonto_async.contrib.starlette import webhook_endpoint
 from qonto_async.models import TransactionEvent, UnknownEvent, WebhookEvent
@@ -178,8 +179,8 @@ async def test_subscription_deliveries_reach_the_receiver(fake: FakeQonto) -> No
         received.append(event)
 
     app = web.Application()
-    # The secret is only known once the subscription exists: the list is read on each request.
-    app.router.add_post("/webhooks/qonto", webhook_handler(handler, secret=secrets, clock=fake.clock))
+    # The secret is only known once the subscription exists: a callable is asked on each request.
+    app.router.add_post("/webhooks/qonto", webhook_handler(handler, secret=lambda: secrets, clock=fake.clock))
     runner, url = await _serve_aiohttp(app)
     client_id, client_secret = fake.oauth_client()
     auth = OAuthBearerAuth(
@@ -280,3 +281,48 @@ async def test_the_fake_delivers_through_its_own_method_too(fake: FakeQonto) -> 
     assert delivery.status == 200
     (event,) = received
     assert isinstance(event, TransactionEvent)
+
+
+async def test_a_genuine_delivery_with_drifted_data_is_accepted(fake: FakeQonto) -> None:
+    received: list[WebhookEvent] = []
+
+    async def handle(event: WebhookEvent) -> None:
+        received.append(event)
+
+    app = web.Application()
+    app.router.add_post("/webhooks/qonto", webhook_handler(handle, secret=SECRET))
+    runner, url = await _serve_aiohttp(app)
+    try:
+        delivery = await deliver_webhook(
+            fake,
+            url,
+            event_type="v1/transactions",
+            payload={**TRANSACTION, "attachment_ids": [None]},
+            secret=SECRET,
+            timeout=10,
+        )
+    finally:
+        await runner.cleanup()
+    assert delivery.status == 200
+    (event,) = received
+    assert isinstance(event, UnknownEvent)
+    assert event.type == "v1/transactions"
+
+
+@pytest.mark.parametrize("secret", [None, "", [], ["ok", ""]])
+def test_a_missing_secret_fails_when_the_receiver_is_built(secret: Any) -> None:
+    async def handle(event: WebhookEvent) -> None:
+        raise AssertionError("never called")
+
+    with pytest.raises(ConfigurationError, match="secret"):
+        webhook_handler(handle, secret=secret)
+    with pytest.raises(ConfigurationError, match="secret"):
+        webhook_endpoint(handle, secret=secret)
+
+
+def test_a_generator_of_secrets_is_read_once_at_set_up() -> None:
+    async def handle(event: WebhookEvent) -> None:
+        return None
+
+    # A generator would be exhausted by the first delivery if it were read per request.
+    webhook_handler(handle, secret=(s for s in [SECRET, "old-secret"]))
