@@ -79,6 +79,9 @@ _decode_json: Final = json.JSONDecoder(parse_float=Decimal).decode
 _Hook = Callable[[Any, Any], Any]
 _NoneType: Final = type(None)
 _MISSING: Final = object()
+# The largest decimal exponent a wire number may have, the default of sys.get_int_max_str_digits(): JSON's
+# "1e9999999" is 9 bytes, but int() of it, or format(amount, "f"), would take minutes and gigabytes.
+_MAX_EXPONENT: Final = 4300
 
 
 # --- Parsers for one non-null wire value ------------------------------------------------------------------------
@@ -107,6 +110,8 @@ def _parse_decimal(value: Any) -> Decimal | None:
         raise TypeError(f"expected a decimal amount (a string or a number), got {kind.__name__}: {value!r}")
     if not result.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
+    if not -_MAX_EXPONENT <= result.adjusted() <= _MAX_EXPONENT:
+        raise ValueError(f"amount out of range (exponent {result.adjusted()})")
     return result
 
 
@@ -121,6 +126,8 @@ def _parse_int(value: Any) -> int | None:
         if value.is_integer():
             return int(value)
     elif kind is Decimal:
+        if value.is_finite() and value.adjusted() > _MAX_EXPONENT:
+            raise ValueError(f"integer out of range (exponent {value.adjusted()})")
         if value.is_finite() and value == value.to_integral_value():
             return int(value)
     else:
@@ -431,6 +438,7 @@ def _generate_fast_function(cls: type) -> Callable[[Any], Any]:
         "_str": str,
         "_int": int,
         "_float": float,
+        "_E": _MAX_EXPONENT,
     }
     name = f"structure_{cls.__name__}"
     lines = [
@@ -479,8 +487,9 @@ def _generate_fast_function(cls: type) -> Callable[[Any], Any]:
             # rejects them; a string Decimal() cannot read raises here and is replayed with the detailed error.
             none = "None if v is None else " if optional else ""
             expr = (
-                f"v if v.__class__ is _D and v.is_finite() "
-                f"else (r if (r := _D(v)).is_finite() else _p{n}(v)) if v.__class__ is _str and v "
+                f"v if v.__class__ is _D and v.is_finite() and -_E <= v.adjusted() <= _E "
+                f"else (r if (r := _D(v)).is_finite() and -_E <= r.adjusted() <= _E else _p{n}(v)) "
+                f"if v.__class__ is _str and v "
                 f"else _D(_repr(v)) if v.__class__ is _float and v - v == 0.0 else {none}_p{n}(v)"
             )
         elif inner is datetime:

@@ -16,6 +16,7 @@ import logging
 import os
 import pickle
 import stat
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -481,3 +482,23 @@ def test_file_token_store_expands_the_home_directory(tmp_path: Path, monkeypatch
     monkeypatch.setenv("HOME", str(tmp_path))
     store = FileTokenStore("~/.config/app/qonto-token.json")
     assert store.path == tmp_path / ".config" / "app" / "qonto-token.json"
+
+
+async def test_a_save_removes_temporary_files_left_by_a_killed_save(tmp_path: Path) -> None:
+    # A process killed between writing its temporary file and renaming it leaves tokens behind (mode 0600): the
+    # next save removes such files once they are a minute old, and never a fresh one (a save in progress).
+    path = tmp_path / "qonto.json"
+    store = FileTokenStore(path)
+    stale = tmp_path / ".qonto.json.abc123.tmp"
+    fresh = tmp_path / ".qonto.json.def456.tmp"
+    other = tmp_path / ".other.json.abc123.tmp"
+    for leftover in (stale, fresh, other):
+        leftover.write_text("{}")
+    old = time.time() - 120
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    await store.save(make_token())
+    assert not stale.exists()
+    assert fresh.exists()
+    assert other.exists()  # another file's temporaries are not this store's business
+    assert await store.load() == make_token()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import glob
 import json
 import math
 import os
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -64,6 +66,10 @@ def _scopes(value: Any) -> tuple[str, ...]:
     if not all(isinstance(s, str) for s in scopes):
         raise ConfigurationError(f"OAuthToken.scopes must only hold scope name strings, got {list(scopes)!r}.")
     return scopes
+
+
+# A temporary token file this old (seconds) was left by a process killed mid-save; the next save removes it.
+STALE_TEMPORARY_AGE = 60.0
 
 
 @attrs.frozen(kw_only=True)
@@ -237,6 +243,16 @@ class FileTokenStore:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise TokenStoreError(f"cannot write the token file {self._path}: {exc.strerror}") from None
+        self._remove_stale_temporaries(keep=tmp)
+
+    def _remove_stale_temporaries(self, *, keep: str) -> None:
+        # A process killed between writing its temporary file and renaming it leaves the file behind, tokens
+        # inside (mode 0600). One older than a minute belongs to no live save: a save takes milliseconds.
+        limit = time.time() - STALE_TEMPORARY_AGE
+        for candidate in self._path.parent.glob(f".{glob.escape(self._path.name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if str(candidate) != keep and candidate.stat().st_mtime < limit:
+                    candidate.unlink()
 
     async def load(self) -> OAuthToken | None:
         return await asyncio.to_thread(self._load_sync)
