@@ -11,6 +11,7 @@ Its ``repr`` shows the name, type and size, never the bytes.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -18,7 +19,14 @@ import attrs
 
 from qonto_async.errors import ConfigurationError
 
-__all__ = ["ALLOWED_CONTENT_TYPES", "InvalidFileError", "UploadFile", "detect_content_type"]
+__all__ = [
+    "ALLOWED_CONTENT_TYPES",
+    "MULTIPART_PART_ALLOWANCE",
+    "InvalidFileError",
+    "UploadFile",
+    "check_upload_sizes",
+    "detect_content_type",
+]
 
 PDF: Final = "application/pdf"
 JPEG: Final = "image/jpeg"
@@ -149,6 +157,8 @@ class UploadFile:
             content = file_path.read_bytes()
         except OSError as exc:
             raise InvalidFileError(f"cannot read {str(file_path)!r}: {exc.strerror or exc}") from None
+        except ValueError as exc:  # e.g. "embedded null byte": a path no file system can hold
+            raise InvalidFileError(f"cannot read {str(file_path)!r}: {exc}") from None
         return cls.from_bytes(content, filename=filename or file_path.name, content_type=content_type)
 
     @property
@@ -159,4 +169,35 @@ class UploadFile:
     def __repr__(self) -> str:
         return (
             f"UploadFile(filename={self.filename!r}, content_type={self.content_type!r}, size={_size(self.size)})"
+        )
+
+
+# An upper bound of what travels with each file in a multipart request besides its bytes: the boundary line, the
+# part headers (field name, file name, content type) and any small text part that goes with it (a per-item key).
+MULTIPART_PART_ALLOWANCE: Final = 1024
+
+
+def check_upload_sizes(
+    files: Sequence[UploadFile], *, max_file_bytes: int | None, max_request_bytes: int, what: str
+) -> None:
+    """The one size rule of the multi-file uploads (supplier-invoice bulk, client-invoice bulk import), checked
+    before anything is sent; raises :class:`InvalidFileError`.
+
+    Qonto writes its limits in "MB": read as decimal megabytes (1 MB = 1,000,000 bytes), the stricter reading. The
+    request total counts each file plus :data:`MULTIPART_PART_ALLOWANCE` bytes of multipart framing, since Qonto
+    limits the size of the whole request. Messages give exact byte counts.
+    """
+    if max_file_bytes is not None:
+        for file in files:
+            if file.size > max_file_bytes:
+                raise InvalidFileError(
+                    f"{file.filename!r} is {file.size:,} bytes; at most {max_file_bytes:,} bytes per file in a "
+                    f"{what} (Qonto would reject the request)."
+                )
+    total = sum(file.size + MULTIPART_PART_ALLOWANCE for file in files)
+    if total > max_request_bytes:
+        raise InvalidFileError(
+            f"the {what} request would be {total:,} bytes ({len(files)} files plus {MULTIPART_PART_ALLOWANCE:,} "
+            f"bytes of multipart framing each); at most {max_request_bytes:,} bytes for the whole request: send "
+            "the files in several calls."
         )

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 import attrs
 
@@ -209,6 +210,20 @@ class CardBulkCreation:
 # --- what a caller sends ----------------------------------------------------------------------------------------
 
 
+# A sanity cap, far above every maximum the OpenAPI gives for a card limit (3,000 to 200,000 euros depending on the
+# limit): it keeps absurd values (10**30) out of the request, where Decimal arithmetic would overflow its context.
+MAX_EURO_LIMIT: Final = 1_000_000_000
+
+
+def _shown(value: object) -> str:
+    """``repr`` for an error message, shortened (and safe for ints too long to print)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more than sys.get_int_max_str_digits() digits
+        return f"an int of about {value.bit_length() * 3 // 10 if isinstance(value, int) else '?'} digits"
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
 def euro_limit(name: str, value: object) -> Decimal:
     """A card limit: a whole, non-negative number of euros, from a ``Decimal``, an ``int`` or a decimal string.
 
@@ -240,7 +255,13 @@ def euro_limit(name: str, value: object) -> Decimal:
         whole = False
     if not whole:
         raise ConfigurationError(
-            f"{name} must be a whole, non-negative number of euros (Qonto's card limits are integers), got {value!r}."
+            f"{name} must be a whole, non-negative number of euros (Qonto's card limits are integers), "
+            f"got {_shown(value)}."
+        )
+    if parsed > MAX_EURO_LIMIT:
+        raise ConfigurationError(
+            f"{name} must be at most {MAX_EURO_LIMIT:,} euros, got {_shown(value)}: Qonto's own maxima are far lower "
+            "(OpenAPI: 3,000 for ATM limits, 200,000 for payment_monthly_limit)."
         )
     return parsed.quantize(Decimal(1))
 

@@ -11,12 +11,14 @@ built (floats refused, a percent given as a VAT rate refused); what Qonto return
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 import attrs
 
 from qonto_async.errors import ConfigurationError
+from qonto_async.models._inputs import finite_decimal as _decimal
+from qonto_async.models._inputs import vat_rate_fraction
 from qonto_async.models.common import Money
 
 __all__ = [
@@ -52,48 +54,6 @@ class QuoteStatus(enum.StrEnum):
     PENDING_APPROVAL = "pending_approval"
     APPROVED = "approved"
     CANCELED = "canceled"
-
-
-def _decimal(name: str, value: object) -> Decimal:
-    """A finite Decimal from a ``Decimal``, a decimal string or an int; a float (or a bool) is refused."""
-    if isinstance(value, float):
-        raise ConfigurationError(
-            f"{name} must be a Decimal or a decimal string such as '12.50', never a float (got {value!r}): "
-            "a float cannot hold most decimal values exactly."
-        )
-    parsed: Decimal
-    if isinstance(value, Decimal):
-        parsed = value
-    elif isinstance(value, int) and not isinstance(value, bool):
-        parsed = Decimal(value)
-    elif isinstance(value, str) and value and value == value.strip():
-        try:
-            parsed = Decimal(value)
-        except InvalidOperation:
-            parsed = Decimal("NaN")
-    else:
-        raise ConfigurationError(f"{name} must be a Decimal or a decimal string, got {value!r}.")
-    if not parsed.is_finite():
-        raise ConfigurationError(f"{name} must be a finite decimal number, got {value!r}.")
-    return parsed
-
-
-def vat_rate_fraction(value: Decimal | str | int, *, name: str = "vat_rate") -> Decimal:
-    """A VAT rate **as a fraction** (``"0.2"`` = 20 %, ``"0.055"`` = 5.5 %, ``0`` for none), as invoices, quotes
-    and products read it (qonto-api.md §11). A float is refused.
-
-    Cash-flow categories take a percent instead; a value from 1 to 100 here (``"20"``) is refused as a likely
-    percent, with the fraction to pass instead.
-    """
-    rate = _decimal(name, value)
-    if _ONE <= rate <= _HUNDRED:
-        raise ConfigurationError(
-            f"{name} is a fraction here ('0.2' means 20 %), not a percent as on cash-flow categories; got {value!r}."
-            f" Pass '{(rate / _HUNDRED).normalize():f}' for {rate.normalize():f} %."
-        )
-    if not 0 <= rate < _ONE:
-        raise ConfigurationError(f"{name} is a fraction from 0 to 1 (e.g. '0.2' for 20 %), got {value!r}.")
-    return rate
 
 
 def _money(name: str, value: object) -> Money:

@@ -18,6 +18,7 @@ import attrs
 
 from qonto_async.models.common import Money
 from qonto_async.models.memberships import MembershipRole
+from qonto_async.models.terminals import metadata_object
 from qonto_async.models.transactions import OperationType, TransactionSide, TransactionStatus
 
 __all__ = [
@@ -372,7 +373,9 @@ class TerminalPaymentWebhookData:
     """``v1/terminal-payments`` (scope ``terminal.read``): ``event`` is ``authorized`` or ``refused``.
 
     ``authorized_amount`` may exceed ``amount`` when a tip was added (``tip_amount``); a refusal carries
-    ``failure_reason``. ``metadata`` is the string the payment was started with.
+    ``failure_reason``. ``metadata`` is what the payment was started with, kept as sent: Qonto's example gives it
+    JSON-encoded in a string, while ``terminals.create_payment`` sends (and ``get_payment`` returns) a JSON object;
+    :attr:`metadata_object` gives a dict in both cases.
     """
 
     event: str | None = None
@@ -384,10 +387,16 @@ class TerminalPaymentWebhookData:
     tip_amount: Money | None = None
     payment_method: str | None = None
     card_summary: str | None = None
-    metadata: str | None = None
+    # Mapping[str, Any] | str | None: typed Any since the decoder passes an Any field through as sent.
+    metadata: Any = None
     failure_reason: str | None = None
     created_at: datetime | None = None
     authorized_at: datetime | None = None
+
+    @property
+    def metadata_object(self) -> dict[str, Any] | None:
+        """``metadata`` as a dict (decoded from Qonto's JSON string); None when absent or not a JSON object."""
+        return metadata_object(self.metadata)
 
 
 # --- Events (the envelope) -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -12,10 +13,37 @@ from urllib.parse import quote
 import attrs
 
 from qonto_async.errors import ConfigurationError
+from qonto_async.models._inputs import vat_rate_fraction
+from qonto_async.models.common import Money
+from qonto_async.pagination import AsyncPaginator
 from qonto_async.session import Request
 
 if TYPE_CHECKING:
     from qonto_async.client import QontoClient
+
+__all__ = [
+    "MAX_PER_PAGE",
+    "Operation",
+    "Params",
+    "Resource",
+    "amount_param",
+    "bool_param",
+    "check_id",
+    "check_per_page",
+    "currency_param",
+    "date_param",
+    "datetime_param",
+    "id_list",
+    "money_param",
+    "one_value",
+    "operation",
+    "paginate",
+    "path_id",
+    "sort_param",
+    "string_list",
+    "text_param",
+    "vat_rate_fraction",
+]
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -143,6 +171,103 @@ def amount_param(name: str, value: object) -> str:
     if not exact:
         raise ConfigurationError(f"{name} must be a positive amount with at most 2 decimals, got {value!r}.")
     return f"{parsed:f}"
+
+
+_ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
+_SORT_BY: Final = re.compile(r"^[a-z_]+:(asc|desc)$")
+
+
+def date_param(name: str, value: object) -> str:
+    """A calendar date as Qonto reads it (``YYYY-MM-DD``), from a ``date`` or that text.
+
+    A ``datetime`` is refused: which calendar day it means depends on the time zone.
+    """
+    if isinstance(value, datetime):
+        raise ConfigurationError(
+            f"{name} is a calendar date, not a date-time: pass {name}=value.date() or 'YYYY-MM-DD', got {value!r}."
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ConfigurationError(f"{name} must be a date or a 'YYYY-MM-DD' string, got {value!r}.")
+
+
+def currency_param(name: str, value: object) -> str:
+    """An ISO 4217 alpha-3 code in capitals (``"EUR"``, qonto-api.md §11)."""
+    if not isinstance(value, str) or not _CURRENCY.match(value):
+        raise ConfigurationError(
+            f"{name} must be an ISO 4217 currency code such as 'EUR' (3 capitals), got {value!r}."
+        )
+    return value
+
+
+def money_param(name: str, value: object, *, currency: str | None = None) -> dict[str, str]:
+    """A money object as Qonto reads it, ``{"value": "12.50", "currency": "EUR"}`` (qonto-api.md §11).
+
+    From a :class:`~qonto_async.models.Money`, or from a ``Decimal``/decimal string in ``currency``. The value is
+    a positive amount with at most 2 decimals; a float is refused (see :func:`amount_param`).
+    """
+    if isinstance(value, Money):
+        if value.value is None or value.currency is None:
+            raise ConfigurationError(f"{name} needs both a value and a currency, got {value!r}.")
+        return {
+            "value": amount_param(f"{name}.value", value.value),
+            "currency": currency_param(f"{name}.currency", value.currency),
+        }
+    if currency is None:
+        raise ConfigurationError(f"{name} must be a Money(value=Decimal('12.50'), currency='EUR'), got {value!r}.")
+    return {"value": amount_param(name, value), "currency": currency_param("currency", currency)}
+
+
+def text_param(name: str, value: object, *, limit: int | None = None) -> str:
+    """A non-empty string (``limit``: at most that many characters)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{name} must be a non-empty string, got {value!r}.")
+    if limit is not None and len(value) > limit:
+        raise ConfigurationError(f"{name} is limited to {limit} characters, got {len(value)}.")
+    return value
+
+
+def bool_param(name: str, value: object) -> bool:
+    """A real bool (so "yes" or 1 cannot slip through)."""
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{name} must be True or False, got {value!r}.")
+    return value
+
+
+def sort_param(value: object) -> str:
+    """``sort_by`` as ``field:asc`` or ``field:desc``."""
+    if not isinstance(value, str) or not _SORT_BY.match(value):
+        raise ConfigurationError(
+            f"sort_by must be 'field:asc' or 'field:desc' (e.g. 'created_at:desc'), got {value!r}."
+        )
+    return value
+
+
+def one_value(name: str, value: object) -> str:
+    """A filter that takes one value (a str or a str enum), e.g. ``status=expired``, not a list."""
+    text = value.value if isinstance(value, enum.Enum) else value
+    if not isinstance(text, str) or not text.strip() or text != text.strip():
+        raise ConfigurationError(f"{name} takes one non-empty string value, got {value!r}.")
+    return text
+
+
+def paginate(
+    send: Callable[[list[tuple[str, str]]], Any], base: Iterable[tuple[str, str]], per_page: int, max_pages: int
+) -> Any:
+    """An :class:`~qonto_async.pagination.AsyncPaginator` sending ``base`` plus ``page``/``per_page`` (checked now)."""
+    check_per_page(per_page)
+    fixed = tuple(base)
+
+    async def fetch(page: int) -> Any:
+        return await send([*fixed, ("page", str(page)), ("per_page", str(per_page))])
+
+    return AsyncPaginator(fetch, max_pages=max_pages)
 
 
 def check_per_page(value: object) -> int:

@@ -19,24 +19,26 @@ from decimal import Decimal
 from typing import Any, Final
 
 from qonto_async.errors import ConfigurationError
-from qonto_async.files import InvalidFileError, UploadFile
+from qonto_async.files import InvalidFileError, UploadFile, check_upload_sizes
 from qonto_async.models.client_invoices import (
     ClientInvoice,
     ClientInvoiceStatus,
     ClientInvoiceUpload,
     ImportedClientInvoice,
 )
-from qonto_async.models.quotes import DiscountType, InvoiceItemInput, vat_rate_fraction
+from qonto_async.models.quotes import DiscountType, InvoiceItemInput
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
 from qonto_async.resources._base import (
     Params,
     Resource,
     check_id,
     check_per_page,
+    date_param,
     datetime_param,
     operation,
     path_id,
     string_list,
+    vat_rate_fraction,
 )
 from qonto_async.serde import decoder, list_decoder
 from qonto_async.session import Request
@@ -49,12 +51,12 @@ _IMPORTED = list_decoder(ImportedClientInvoice, key="client_invoices")
 _UPLOAD = decoder(ClientInvoiceUpload, key="client_invoice_upload")
 _STATUSES: Final = tuple(s.value for s in ClientInvoiceStatus)
 _SORT_BY: Final = re.compile(r"^created_at:(asc|desc)$")
-_MIB: Final = 1024 * 1024
 # docs.qonto.com, "Import client invoices in bulk" (qonto-api.md §12): 1 to 5 files of at most 5 MB each, and a
-# request of at most 15 MB. Read as MiB; Qonto rejects the whole batch when one file breaks a rule.
+# request of at most 15 MB. Decimal megabytes, multipart framing included (files.check_upload_sizes), the same rule
+# as the supplier-invoice bulk upload; Qonto rejects the whole batch when one file breaks a rule.
 MAX_BULK_FILES: Final = 5
-MAX_BULK_FILE_SIZE: Final = 5 * _MIB
-MAX_BULK_TOTAL_SIZE: Final = 15 * _MIB
+MAX_BULK_FILE_SIZE: Final = 5_000_000
+MAX_BULK_TOTAL_SIZE: Final = 15_000_000
 _BULK_FIELD: Final = "client_invoices"  # docs.qonto.com: the field repeats once per file
 _UPLOAD_FIELD: Final = "client_invoices_upload"
 # OpenAPI (client invoice create): number and purchase_order <= 40 characters, terms_and_conditions <= 525.
@@ -89,17 +91,6 @@ def _filters(
         if value is not None:
             params.pairs.append((f"filter[{name}]", datetime_param(name, value)))
     return params.add_bool("exclude_imported", exclude_imported).add("sort_by", sort_by)
-
-
-def _date(name: str, value: object) -> str:
-    if isinstance(value, datetime) or not isinstance(value, date | str):
-        raise ConfigurationError(f"{name} must be a date (e.g. date(2026, 1, 31)), got {value!r}.")
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            raise ConfigurationError(f"{name} must be a date or a 'YYYY-MM-DD' string, got {value!r}.") from None
-    return value.isoformat()
 
 
 def _text(name: str, value: object) -> str:
@@ -214,7 +205,7 @@ def _document_fields(fields: Mapping[str, object]) -> dict[str, Any]:
             "performance_start_date",
             "performance_end_date",
         ):
-            body[name] = _date(name, value)
+            body[name] = date_param(name, value)
         elif name in ("number", "purchase_order", "terms_and_conditions", "header", "footer"):
             body[name] = _text(name, value)
         elif name == "currency":
@@ -244,6 +235,11 @@ def _document_fields(fields: Mapping[str, object]) -> dict[str, Any]:
             body[name] = status
         else:  # pragma: no cover - the callers pass only the names above
             raise AssertionError(name)
+    # As quotes.create refuses an expiry_date before the issue_date (both are YYYY-MM-DD: text order is date order).
+    if "issue_date" in body and "due_date" in body and body["due_date"] < body["issue_date"]:
+        raise ConfigurationError(
+            f"due_date ({body['due_date']}) must not be before issue_date ({body['issue_date']})."
+        )
     return body
 
 
@@ -259,29 +255,20 @@ async def _upload_file(name: str, file: object) -> UploadFile:
     )
 
 
-def _size(n: int) -> str:
-    return f"{n / _MIB:.1f} MiB"
-
-
 def check_bulk_files(files: Sequence[UploadFile]) -> None:
     """The limits of ``POST /v2/client_invoices/bulk`` (qonto-api.md §12), checked before anything is sent:
-    1 to 5 files, each at most 5 MiB, 15 MiB in all. Raises :class:`~qonto_async.InvalidFileError`."""
+    1 to 5 files, each at most 5,000,000 bytes, the request at most 15,000,000 bytes (framing included, see
+    :func:`~qonto_async.files.check_upload_sizes`). Raises :class:`~qonto_async.InvalidFileError`."""
     if not 1 <= len(files) <= MAX_BULK_FILES:
         raise InvalidFileError(
             f"a bulk import takes 1 to {MAX_BULK_FILES} files per request, got {len(files)}; split the batch."
         )
-    for file in files:
-        if file.size > MAX_BULK_FILE_SIZE:
-            raise InvalidFileError(
-                f"{file.filename!r} is {_size(file.size)}; a bulk import takes files of at most "
-                f"{_size(MAX_BULK_FILE_SIZE)} each, and Qonto would reject the whole batch."
-            )
-    total = sum(file.size for file in files)
-    if total > MAX_BULK_TOTAL_SIZE:
-        raise InvalidFileError(
-            f"these {len(files)} files add up to {_size(total)}; a bulk import request is limited to "
-            f"{_size(MAX_BULK_TOTAL_SIZE)}. Send them in several requests."
-        )
+    check_upload_sizes(
+        files,
+        max_file_bytes=MAX_BULK_FILE_SIZE,
+        max_request_bytes=MAX_BULK_TOTAL_SIZE,
+        what="client-invoice bulk import",
+    )
 
 
 class ClientInvoicesResource(Resource):
@@ -508,7 +495,7 @@ class ClientInvoicesResource(Resource):
     async def mark_as_paid(self, id: str, *, paid_at: date | None = None) -> ClientInvoice:
         """``POST /v2/client_invoices/{id}/mark_as_paid``: ``unpaid`` → ``paid``, paid on ``paid_at`` (a date,
         not in the future; Qonto's default is today). On a paid invoice it changes the payment date."""
-        body = {} if paid_at is None else {"paid_at": _date("paid_at", paid_at)}
+        body = {} if paid_at is None else {"paid_at": date_param("paid_at", paid_at)}
         path = f"/v2/client_invoices/{path_id('id', id)}/mark_as_paid"
         return await self._send(Request(method="POST", path=path, json=body, decode=_ONE))
 
@@ -550,7 +537,8 @@ class ClientInvoicesResource(Resource):
         (a Factur-X PDF keeps its embedded XML).
 
         ``files`` are 1 to 5 :class:`~qonto_async.UploadFile` objects or paths: PDF (Factur-X included), JPEG or
-        PNG, each at most 5 MiB, 15 MiB in all. All of it is checked **before sending**
+        PNG, each at most 5 MB, 15 MB for the whole request (decimal bytes: 5,000,000 and 15,000,000, with about
+        1 kB of multipart framing counted per file). All of it is checked **before sending**
         (:class:`~qonto_async.InvalidFileError`), since Qonto rejects the whole batch for one bad file. They go
         as ``multipart/form-data``, one repeated ``client_invoices`` field per file. Returns one
         :class:`~qonto_async.models.ImportedClientInvoice` per file. Re-importing a file is idempotent by design

@@ -7,11 +7,21 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+import attrs
+
 from qonto_async.errors import ConfigurationError
 from qonto_async.models.clients import Client, ClientAddress, ClientKind, ClientPhone
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, check_id, check_per_page, operation, path_id
-from qonto_async.serde import decoder, unstructure
+from qonto_async.resources._base import (
+    Params,
+    Resource,
+    check_id,
+    check_per_page,
+    currency_param,
+    operation,
+    path_id,
+)
+from qonto_async.serde import decoder
 from qonto_async.session import Request
 
 _PAGE = page_decoder(Client, key="clients")
@@ -95,18 +105,32 @@ def _body(
         if obj is not None:
             if not isinstance(obj, cls):
                 raise ConfigurationError(f"{field} must be a {cls.__name__}, got {type(obj).__name__}.")
-            body[field] = unstructure(obj)
+            body[field] = _parts(field, obj)
     for field, value in (
         ("vat_number", vat_number),
         ("tax_identification_number", tax_identification_number),
         ("e_invoicing_address", e_invoicing_address),
         ("recipient_code", recipient_code),
-        ("currency", currency),
         ("locale", locale),
     ):
         if value is not None:
             body[field] = check_id(field, value)
+    if currency is not None:
+        body["currency"] = currency_param("currency", currency)
     return body
+
+
+def _parts(name: str, value: ClientAddress | ClientPhone) -> dict[str, str]:
+    """An address or a phone as Qonto reads it: each field a non-empty string (None leaves it out)."""
+    out: dict[str, str] = {}
+    for field in attrs.fields(type(value)):
+        part = getattr(value, field.name)
+        if part is None:
+            continue
+        if not isinstance(part, str) or not part.strip():
+            raise ConfigurationError(f"{name}.{field.name} must be a non-empty string or None, got {part!r}.")
+        out[field.name] = part
+    return out
 
 
 class ClientsResource(Resource):

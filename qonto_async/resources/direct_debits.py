@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
@@ -19,14 +19,26 @@ from qonto_async.errors import ConfigurationError
 from qonto_async.models.common import Money
 from qonto_async.models.direct_debits import (
     DirectDebitCollection,
+    DirectDebitFirstPayment,
     DirectDebitMandate,
     DirectDebitPaymentInfo,
     DirectDebitScheduleType,
     DirectDebitSubscription,
 )
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, check_id, operation, path_id
-from qonto_async.resources.payment_links import bool_param, money_param, paginate, sort_param, text_param
+from qonto_async.resources._base import (
+    Params,
+    Resource,
+    bool_param,
+    check_id,
+    date_param,
+    money_param,
+    operation,
+    paginate,
+    path_id,
+    sort_param,
+    text_param,
+)
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
@@ -41,20 +53,6 @@ _SCHEDULES: Final = tuple(s.value for s in DirectDebitScheduleType)
 _MANDATES: Final = "/v2/sepa/direct_debit_mandates"
 _SUBSCRIPTIONS: Final = "/v2/sepa/direct_debit_subscriptions"
 _COLLECTIONS: Final = "/v2/sepa/direct_debit_collections"
-
-
-def _date(name: str, value: object) -> str:
-    """A calendar date as ``YYYY-MM-DD``, from a ``date`` or that text (a datetime is refused: ambiguous)."""
-    if isinstance(value, datetime):
-        raise ConfigurationError(f"{name} is a date, not a date-time: pass {name}=value.date() or 'YYYY-MM-DD'.")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-    raise ConfigurationError(f"{name} must be a date or a 'YYYY-MM-DD' string, got {value!r}.")
 
 
 def _schedule(name: str, value: object) -> str:
@@ -79,9 +77,14 @@ def _payment_info(value: object) -> dict[str, Any]:
     first = value.first_payment
     if first is None:
         raise ConfigurationError("payment_info.first_payment is required (collection_date, amount, reference).")
+    if not isinstance(first, DirectDebitFirstPayment):
+        raise ConfigurationError(
+            "payment_info.first_payment must be a DirectDebitFirstPayment(collection_date=..., amount=..., "
+            f"reference=...), got {type(first).__name__}."
+        )
     out: dict[str, Any] = {
         "first_payment": {
-            "collection_date": _date("payment_info.first_payment.collection_date", first.collection_date),
+            "collection_date": date_param("payment_info.first_payment.collection_date", first.collection_date),
             "amount": money_param("payment_info.first_payment.amount", first.amount),
             "reference": text_param("payment_info.first_payment.reference", first.reference),
         }
@@ -245,7 +248,7 @@ class DirectDebitsResource(Resource):
             sub["direct_debit_mandate_id"] = check_id("direct_debit_mandate_id", direct_debit_mandate_id)
         if bank_account_id is not None:
             sub["bank_account_id"] = check_id("bank_account_id", bank_account_id)
-        sub["initial_collection_date"] = _date("initial_collection_date", initial_collection_date)
+        sub["initial_collection_date"] = date_param("initial_collection_date", initial_collection_date)
         sub["amount"] = money_param("amount", amount, currency=currency)
         sub["reference"] = text_param("reference", reference)
         if notify_client is not None:

@@ -7,13 +7,11 @@ writes, so they are never retried after a transport error: check with :meth:`Pay
 from __future__ import annotations
 
 import enum
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from qonto_async.errors import ConfigurationError
-from qonto_async.models.common import Money
 from qonto_async.models.payment_links import (
     PaymentLink,
     PaymentLinkConnection,
@@ -27,15 +25,22 @@ from qonto_async.resources._base import (
     Params,
     Resource,
     amount_param,
+    bool_param,
     check_id,
-    check_per_page,
+    currency_param,
+    money_param,
+    one_value,
     operation,
+    paginate,
     path_id,
+    sort_param,
+    text_param,
+    vat_rate_fraction,
 )
 from qonto_async.serde import decoder, list_decoder
 from qonto_async.session import Request
 
-__all__ = ["PaymentLinksResource", "money_param", "vat_rate_fraction"]
+__all__ = ["PaymentLinksResource"]
 
 _LINK = decoder(PaymentLink)
 _LINK_PAGE = page_decoder(PaymentLink, key="payment_links")
@@ -43,114 +48,6 @@ _PAYMENT_PAGE = page_decoder(PaymentLinkPayment, key="payments")
 _METHODS = list_decoder(PaymentLinkMethodAvailability, key="payment_link_payment_methods")
 _CONNECTION = decoder(PaymentLinkConnection)
 _ITEM_TYPES: Final = tuple(t.value for t in PaymentLinkItemType)
-_CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
-_SORT_BY: Final = re.compile(r"^[a-z_]+:(asc|desc)$")
-_ONE: Final = Decimal(1)
-
-
-# --- Arguments shared with terminals and direct debits --------------------------------------------------------------
-
-
-def currency_param(name: str, value: object) -> str:
-    """An ISO 4217 alpha-3 code in capitals (qonto-api.md §11)."""
-    if not isinstance(value, str) or not _CURRENCY.match(value):
-        raise ConfigurationError(
-            f"{name} must be an ISO 4217 currency code such as 'EUR' (3 capitals), got {value!r}."
-        )
-    return value
-
-
-def money_param(name: str, value: object, *, currency: str | None = None) -> dict[str, str]:
-    """A money object as Qonto reads it, ``{"value": "12.50", "currency": "EUR"}`` (qonto-api.md §11).
-
-    From a :class:`Money`, or from a ``Decimal``/decimal string in ``currency``. The value is a positive amount
-    with at most 2 decimals; a float is refused (see :func:`~qonto_async.resources._base.amount_param`).
-    """
-    if isinstance(value, Money):
-        if value.value is None or value.currency is None:
-            raise ConfigurationError(f"{name} needs both a value and a currency, got {value!r}.")
-        return {
-            "value": amount_param(f"{name}.value", value.value),
-            "currency": currency_param(f"{name}.currency", value.currency),
-        }
-    if currency is None:
-        raise ConfigurationError(f"{name} must be a Money(value=Decimal('12.50'), currency='EUR'), got {value!r}.")
-    return {"value": amount_param(name, value), "currency": currency_param("currency", currency)}
-
-
-def vat_rate_fraction(name: str, value: object) -> str:
-    """A VAT rate as a **fraction** (``"0.2"`` = 20 %), as invoices, products and payment links read it (§11).
-
-    Cash-flow categories take a percent instead (``"20"``). A rate of 1 or more here would mean 100 % or more,
-    which no VAT is, so it is refused as a likely percent (``20`` → pass ``Decimal("0.2")``).
-    """
-    if isinstance(value, float):
-        raise ConfigurationError(
-            f"{name} must be a Decimal or a decimal string such as '0.2', never a float (got {value!r})."
-        )
-    if isinstance(value, Decimal):
-        rate = value
-    elif isinstance(value, int) and not isinstance(value, bool):
-        rate = Decimal(value)
-    elif isinstance(value, str) and value and value == value.strip():
-        try:
-            rate = Decimal(value)
-        except InvalidOperation:
-            rate = Decimal("NaN")
-    else:
-        raise ConfigurationError(
-            f"{name} must be a Decimal or a decimal string fraction such as '0.2', got {value!r}."
-        )
-    if not rate.is_finite() or rate < 0:
-        raise ConfigurationError(f"{name} must be a fraction from 0 to 1 (e.g. '0.2' for 20 %), got {value!r}.")
-    if rate >= _ONE:
-        raise ConfigurationError(
-            f"{name} is a fraction here ('0.2' means 20 %), not a percent as on cash-flow categories ('20'); "
-            f"got {value!r}. Pass {rate / 100:f} for {rate:f} %."
-        )
-    return f"{rate.normalize():f}" if rate else "0"
-
-
-def text_param(name: str, value: object, *, limit: int | None = None) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"{name} must be a non-empty string, got {value!r}.")
-    if limit is not None and len(value) > limit:
-        raise ConfigurationError(f"{name} is limited to {limit} characters, got {len(value)}.")
-    return value
-
-
-def bool_param(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigurationError(f"{name} must be True or False, got {value!r}.")
-    return value
-
-
-def sort_param(value: object) -> str:
-    if not isinstance(value, str) or not _SORT_BY.match(value):
-        raise ConfigurationError(
-            f"sort_by must be 'field:asc' or 'field:desc' (e.g. 'created_at:desc'), got {value!r}."
-        )
-    return value
-
-
-def one_value(name: str, value: object) -> str:
-    """A filter that takes one value (Qonto's collection sends ``status=expired``, not a list)."""
-    text = value.value if isinstance(value, enum.Enum) else value
-    if not isinstance(text, str) or not text.strip() or text != text.strip():
-        raise ConfigurationError(f"{name} takes one non-empty string value, got {value!r}.")
-    return text
-
-
-def paginate(
-    send: Callable[[list[tuple[str, str]]], Any], base: Iterable[tuple[str, str]], per_page: int, max_pages: int
-) -> Any:
-    check_per_page(per_page)
-    fixed = tuple(base)
-
-    async def fetch(page: int) -> Any:
-        return await send([*fixed, ("page", str(page)), ("per_page", str(per_page))])
-
-    return AsyncPaginator(fetch, max_pages=max_pages)
 
 
 # --- Payment links ------------------------------------------------------------------------------------------------
@@ -187,6 +84,11 @@ def _quantity(name: str, value: object) -> str:
     return f"{quantity.normalize():f}" if quantity != quantity.to_integral_value() else str(int(quantity))
 
 
+def _vat_rate(name: str, value: object) -> str:
+    rate = vat_rate_fraction(value, name=name)  # type: ignore[arg-type]  # checked inside
+    return f"{rate.normalize():f}" if rate else "0"
+
+
 def _item(index: int, item: object) -> dict[str, Any]:
     where = f"items[{index}]"
     if isinstance(item, Mapping):
@@ -206,7 +108,7 @@ def _item(index: int, item: object) -> dict[str, Any]:
         "title": text_param(f"{where}.title", item.title),
         "quantity": _quantity(f"{where}.quantity", item.quantity),
         "unit_price": money_param(f"{where}.unit_price", item.unit_price),
-        "vat_rate": vat_rate_fraction(f"{where}.vat_rate", item.vat_rate),
+        "vat_rate": _vat_rate(f"{where}.vat_rate", item.vat_rate),
         "type": kind,
     }
     if item.description is not None:

@@ -11,9 +11,17 @@ from typing import Any, Final
 from qonto_async.errors import ConfigurationError
 from qonto_async.models.common import Money
 from qonto_async.models.products import Product, ProductLink, ProductType
-from qonto_async.models.quotes import _money, vat_rate_fraction
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, check_id, check_per_page, operation, path_id
+from qonto_async.resources._base import (
+    Params,
+    Resource,
+    check_id,
+    check_per_page,
+    money_param,
+    operation,
+    path_id,
+    vat_rate_fraction,
+)
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
@@ -122,17 +130,17 @@ class ProductsResource(Resource):
     ) -> Product:
         """``POST /v2/products``: add a product to the catalogue (scope ``product.write``). Returns it.
 
-        ``unit_price`` is a :class:`~qonto_async.models.Money` (price before VAT; its ``value`` a ``Decimal`` or
-        decimal string, never a float). ``vat_rate`` is **a fraction**: ``"0.2"`` for 20 % (a percent such as
+        ``unit_price`` is a :class:`~qonto_async.models.Money` (price before VAT; its ``value`` a positive
+        ``Decimal`` or decimal string with at most 2 decimals, never a float; ``currency`` an ISO 4217 code), checked
+        like terminal and direct-debit amounts (Qonto documents no free or negative product price). ``vat_rate`` is **a fraction**: ``"0.2"`` for 20 % (a percent such as
         ``"20"``, which cash-flow categories take, is refused here), qonto-api.md §11. ``vat_exemption_code``
         gives the legal reason of a 0 rate where the country asks for one. The body is not wrapped in a root key.
         No idempotency key is documented, so the call is never retried automatically.
         """
-        price = _money("unit_price", unit_price)
         body: dict[str, Any] = {
             "title": _text("title", title),
             "type": _type(type, "type"),
-            "unit_price": {"value": f"{price.value:f}", "currency": price.currency},
+            "unit_price": money_param("unit_price", unit_price),
             "vat_rate": f"{vat_rate_fraction(vat_rate):f}",
         }
         for field, value in (

@@ -6,7 +6,6 @@ the same shape serves client invoices.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +20,7 @@ from qonto_async.resources._base import (
     amount_param,
     check_id,
     check_per_page,
+    date_param,
     operation,
     path_id,
 )
@@ -31,7 +31,6 @@ _PAGE = page_decoder(Quote, key="quotes")
 _QUOTE = decoder(Quote)
 _STATUSES: Final = tuple(s.value for s in QuoteStatus)
 _SORT_BY: Final = ("created_at:asc", "created_at:desc")
-_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def decode_quote(body: Any) -> Quote:
@@ -60,20 +59,6 @@ def _filters(
     params.add_datetime("filter[created_at_from]", created_at_from)
     params.add_datetime("filter[created_at_to]", created_at_to)
     return params.add("sort_by", sort_by)
-
-
-def date_param(name: str, value: object) -> str:
-    """A calendar date as Qonto reads it (``YYYY-MM-DD``), from a ``date`` (not a datetime) or that text."""
-    if isinstance(value, datetime):
-        raise ConfigurationError(f"{name} is a calendar date: pass {value.date()!r}, not a datetime.")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str) and _DATE.match(value):
-        try:
-            return date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-    raise ConfigurationError(f"{name} must be a date or 'YYYY-MM-DD' text, got {value!r}.")
 
 
 def _text(name: str, value: object) -> str:

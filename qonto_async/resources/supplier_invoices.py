@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
 from qonto_async.errors import ConfigurationError
-from qonto_async.files import InvalidFileError, UploadFile
+from qonto_async.files import UploadFile, check_upload_sizes
 from qonto_async.models.supplier_invoices import (
     SupplierInvoice,
     SupplierInvoiceBulkResult,
@@ -19,8 +20,17 @@ from qonto_async.models.supplier_invoices import (
     SupplierInvoiceUpload,
 )
 from qonto_async.pagination import DEFAULT_MAX_PAGES, AsyncPaginator, Page, page_decoder
-from qonto_async.resources._base import Params, Resource, check_id, check_per_page, operation, path_id
-from qonto_async.resources.quotes import date_param
+from qonto_async.resources._base import (
+    Params,
+    Resource,
+    check_id,
+    check_per_page,
+    date_param,
+    one_value,
+    operation,
+    path_id,
+    string_list,
+)
 from qonto_async.serde import decoder
 from qonto_async.session import Request
 
@@ -28,15 +38,18 @@ _PAGE = page_decoder(SupplierInvoice, key="supplier_invoices")
 _ONE = decoder(SupplierInvoice, key="supplier_invoice")
 _RESULT = decoder(SupplierInvoiceBulkResult)
 _STATUSES: Final = tuple(s.value for s in SupplierInvoiceStatus)
+# Postman (List supplier invoices), filter[payable_amount]: "operators lte/gte and currency", as lte:100.00:EUR.
+_PAYABLE_AMOUNT: Final = re.compile(r"^(lte|gte):\d+(\.\d{1,2})?:[A-Z]{3}$", re.ASCII)
 
-# docs.qonto.com (Create supplier invoices): "Total size of the request cannot exceed 15MB". Counted in decimal
-# megabytes, the stricter reading, and including the multipart framing (see _PART_OVERHEAD).
+# docs.qonto.com (Create supplier invoices; OpenAPI description of POST /v2/supplier_invoices/bulk): "Total size of
+# the request cannot exceed 15MB". Decimal megabytes, multipart framing included (files.check_upload_sizes).
 MAX_REQUEST_BYTES: Final = 15_000_000
-# docs.qonto.com guide "How to bulk upload supplier invoices": at most 20 invoices per request, each file 10 MB.
+# docs.qonto.com guide "How to bulk upload supplier invoices" (get-started/business-api/use-cases/
+# bulk-upload-supplier-invoices): "Maximum 20 invoices per request", and "A PDF invoice file ready to upload (max
+# 10 MB)". Qonto's OpenAPI has a 400 example "Limit of 5 invoices reached" (code limit_reached) that disagrees: an
+# example, not a stated rule, so the guide's figure is used; a lower limit at Qonto still comes back as that 400.
 MAX_ITEMS: Final = 20
 MAX_FILE_BYTES: Final = 10_000_000
-# An upper bound of the boundary line, part headers and the key part that travel with each file.
-_PART_OVERHEAD: Final = 1024
 _SOURCES: Final = (
     "pay_by_invoice",
     "supplier_invoices",
@@ -75,6 +88,22 @@ def _bool(name: str, value: object) -> None:
         raise ConfigurationError(f"{name} must be True or False, got {value!r}.")
 
 
+def _ids(name: str, values: object) -> list[str]:
+    """One id or a list of them (each without surrounding whitespace)."""
+    return [check_id(name, value) for value in string_list(name, values)]
+
+
+def _payable_amount(value: object) -> str:
+    """Postman: "payable amount with operators lte/gte and currency", e.g. ``lte:100.00:EUR``."""
+    match = _PAYABLE_AMOUNT.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigurationError(
+            "payable_amount is 'lte:AMOUNT:CURRENCY' or 'gte:AMOUNT:CURRENCY' (e.g. 'lte:100.00:EUR'), "
+            f"got {value!r}."
+        )
+    return str(value)
+
+
 def _filters(
     *,
     status: Iterable[str] | str | None,
@@ -84,6 +113,12 @@ def _filters(
     updated_at_to: datetime | str | None,
     issue_date_from: date | str | None,
     document_type: Iterable[str] | str | None,
+    due_date: Iterable[str] | str | None,
+    payment_date: str | None,
+    issue_date: str | None,
+    attachment_id: Iterable[str] | str | None,
+    approver_id: Iterable[str] | str | None,
+    payable_amount: str | None,
     missing_data: bool | None,
     matched_transactions: bool | None,
     exclude_credit_notes: bool | None,
@@ -91,16 +126,28 @@ def _filters(
     query_fields: str | None,
     sort_by: str | None,
 ) -> Params:
-    # Postman: filter[status] and filter[document_type] "if provided multiple times, they will be parsed as an
-    # array": the bare key is repeated.
+    # The names are exactly those of Postman's "List supplier invoices". filter[status] and filter[due_date] are
+    # documented only as bare keys that "if provided multiple times, will be parsed as an array": repeated.
+    # filter[document_type], filter[attachment_id] and filter[approver_id] have a documented array form, "[]".
     params = Params().add_repeated("filter[status]", status, choices=_STATUSES)
+    params.add_repeated("filter[due_date]", due_date)
+    params.add_list(
+        "filter[attachment_id]", None if attachment_id is None else _ids("attachment_id", attachment_id)
+    )
     params.add_datetime("filter[created_at_from]", created_at_from)
     params.add_datetime("filter[created_at_to]", created_at_to)
     params.add_datetime("filter[updated_at_from]", updated_at_from)
     params.add_datetime("filter[updated_at_to]", updated_at_to)
+    if payment_date is not None:
+        params.add("filter[payment_date]", one_value("payment_date", payment_date))
+    if issue_date is not None:
+        params.add("filter[issue_date]", one_value("issue_date", issue_date))
     if issue_date_from is not None:
         params.add("filter[issue_date_from]", date_param("issue_date_from", issue_date_from))
-    params.add_repeated("filter[document_type]", document_type)
+    params.add_list("filter[document_type]", document_type)
+    params.add_list("filter[approver_id]", None if approver_id is None else _ids("approver_id", approver_id))
+    if payable_amount is not None:
+        params.add("filter[payable_amount]", _payable_amount(payable_amount))
     params.add_bool("filter[missing_data]", missing_data)
     params.add_bool("filter[matched_transactions]", matched_transactions)
     params.add_bool("filter[exclude_credit_notes]", exclude_credit_notes)
@@ -127,10 +174,6 @@ async def _item(index: int, value: object) -> SupplierInvoiceUpload:
     )
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
-
-
 def check_bulk(items: list[SupplierInvoiceUpload]) -> None:
     """The limits Qonto documents for one bulk request, checked before anything is sent (qonto-api.md §12)."""
     if not 1 <= len(items) <= MAX_ITEMS:
@@ -142,19 +185,12 @@ def check_bulk(items: list[SupplierInvoiceUpload]) -> None:
             f"each file needs its own idempotency_key; repeated: {', '.join(repeated)} (Qonto would create only "
             "one invoice per key)."
         )
-    for item in items:
-        size = len(item.file.content)
-        if size > MAX_FILE_BYTES:
-            raise InvalidFileError(
-                f"{item.file.filename!r} is {_mb(size)}; Qonto takes supplier-invoice files of at most "
-                f"{_mb(MAX_FILE_BYTES)}."
-            )
-    total = sum(len(item.file.content) + _PART_OVERHEAD for item in items)
-    if total > MAX_REQUEST_BYTES:
-        raise InvalidFileError(
-            f"the bulk upload would be about {_mb(total)} ({len(items)} files), over Qonto's {_mb(MAX_REQUEST_BYTES)} "
-            "limit for the whole request; send the files in several calls."
-        )
+    check_upload_sizes(
+        [item.file for item in items],
+        max_file_bytes=MAX_FILE_BYTES,
+        max_request_bytes=MAX_REQUEST_BYTES,
+        what="supplier-invoice bulk upload",
+    )
 
 
 class SupplierInvoicesResource(Resource):
@@ -171,6 +207,12 @@ class SupplierInvoicesResource(Resource):
         updated_at_to: datetime | str | None = None,
         issue_date_from: date | str | None = None,
         document_type: Iterable[str] | str | None = None,
+        due_date: Iterable[str] | str | None = None,
+        payment_date: str | None = None,
+        issue_date: str | None = None,
+        attachment_id: Iterable[str] | str | None = None,
+        approver_id: Iterable[str] | str | None = None,
+        payable_amount: str | None = None,
         missing_data: bool | None = None,
         matched_transactions: bool | None = None,
         exclude_credit_notes: bool | None = None,
@@ -183,10 +225,18 @@ class SupplierInvoicesResource(Resource):
         """``GET /v2/supplier_invoices``: one page of supplier invoices (scope ``supplier_invoice.read``; API keys
         work too; every plan but Solo Basic).
 
-        ``status`` (``to_review``, ``to_pay``, ``pending``, ``scheduled``, ``paid``) and ``document_type`` take one
-        value or a list, sent as repeated ``filter[...]`` keys; date-times are aware datetimes or ISO 8601 text;
-        the booleans are sent as ``true``/``false``. ``query`` is a full-text search, narrowed by
-        ``query_fields``. To sync, filter on ``updated_at_from``.
+        Every filter goes under the name Postman's collection documents:
+
+        - ``status`` (``to_review``, ``to_pay``, ``pending``, ``scheduled``, ``paid``) and ``due_date`` (Qonto's
+          "friendly" values, e.g. ``missing_date``) take one value or a list, sent as the repeated bare key
+          ``filter[status]`` / ``filter[due_date]`` (the only form documented).
+        - ``document_type`` (e.g. ``duplicates``), ``attachment_id`` and ``approver_id`` (approval-workflow
+          approver) take one value or a list, sent as ``filter[document_type][]``, ``filter[attachment_id][]``,
+          ``filter[approver_id][]``.
+        - ``payment_date`` and ``issue_date`` take one "friendly" value such as ``this_week``; ``issue_date_from``
+          a ``date`` or ``YYYY-MM-DD``; ``payable_amount`` is ``"lte:100.00:EUR"`` or ``"gte:..."``.
+        - Date-times are aware datetimes or ISO 8601 text; the booleans are sent as ``true``/``false``.
+          ``query`` is a full-text search, narrowed by ``query_fields``. To sync, filter on ``updated_at_from``.
         """
         params = _filters(
             status=status,
@@ -196,6 +246,12 @@ class SupplierInvoicesResource(Resource):
             updated_at_to=updated_at_to,
             issue_date_from=issue_date_from,
             document_type=document_type,
+            due_date=due_date,
+            payment_date=payment_date,
+            issue_date=issue_date,
+            attachment_id=attachment_id,
+            approver_id=approver_id,
+            payable_amount=payable_amount,
             missing_data=missing_data,
             matched_transactions=matched_transactions,
             exclude_credit_notes=exclude_credit_notes,
@@ -218,6 +274,12 @@ class SupplierInvoicesResource(Resource):
         updated_at_to: datetime | str | None = None,
         issue_date_from: date | str | None = None,
         document_type: Iterable[str] | str | None = None,
+        due_date: Iterable[str] | str | None = None,
+        payment_date: str | None = None,
+        issue_date: str | None = None,
+        attachment_id: Iterable[str] | str | None = None,
+        approver_id: Iterable[str] | str | None = None,
+        payable_amount: str | None = None,
         missing_data: bool | None = None,
         matched_transactions: bool | None = None,
         exclude_credit_notes: bool | None = None,
@@ -237,6 +299,12 @@ class SupplierInvoicesResource(Resource):
                 updated_at_to=updated_at_to,
                 issue_date_from=issue_date_from,
                 document_type=document_type,
+                due_date=due_date,
+                payment_date=payment_date,
+                issue_date=issue_date,
+                attachment_id=attachment_id,
+                approver_id=approver_id,
+                payable_amount=payable_amount,
                 missing_data=missing_data,
                 matched_transactions=matched_transactions,
                 exclude_credit_notes=exclude_credit_notes,
@@ -280,7 +348,9 @@ class SupplierInvoicesResource(Resource):
         ``skip_attachment_matcher`` when given.
 
         Checked before anything is sent (:class:`~qonto_async.InvalidFileError`): PDF/JPEG/PNG content, each file
-        at most 10 MB, the whole request at most 15 MB (qonto-api.md §12), at most 20 files, distinct keys.
+        at most 10 MB and at most 20 files (docs.qonto.com guide "How to bulk upload supplier invoices"), the whole
+        request at most 15 MB (qonto-api.md §12), counted in decimal bytes (10 MB = 10,000,000 bytes) with about
+        1 kB of multipart framing per file; distinct keys.
 
         **Qonto answers 200 even when some or all files failed**: check :attr:`SupplierInvoiceBulkResult.errors`
         (each names the failed item's key, :attr:`SupplierInvoiceBulkError.idempotency_key`). Qonto documents no
@@ -290,6 +360,8 @@ class SupplierInvoicesResource(Resource):
         """
         if isinstance(files, str | bytes | os.PathLike | UploadFile | SupplierInvoiceUpload | Mapping):
             raise ConfigurationError("files must be a list of files (one item is [file]).")
+        if not isinstance(files, Iterable):
+            raise ConfigurationError(f"files must be a list of files, got {type(files).__name__}.")
         items = [await _item(index, value) for index, value in enumerate(files)]
         check_bulk(items)
         parts: list[tuple[str, UploadFile | str]] = []

@@ -13,8 +13,7 @@ from typing import Any, Final
 from qonto_async.errors import ConfigurationError
 from qonto_async.models.common import Money
 from qonto_async.models.terminals import Terminal, TerminalPayment
-from qonto_async.resources._base import Resource, check_id, operation, path_id
-from qonto_async.resources.payment_links import money_param
+from qonto_async.resources._base import Resource, check_id, money_param, operation, path_id
 from qonto_async.serde import decoder, list_decoder
 from qonto_async.session import Request
 

@@ -131,8 +131,9 @@ class WebhookSubscriptionsResource(Resource):
         """``POST /v2/webhook_subscriptions``: have Qonto POST the events of ``types`` to ``callback_url``.
 
         ``callback_url``: a public ``https://`` URL (at most 512 characters) that answers 2xx within one second.
-        ``types``: e.g. ``["v1/transactions", "v1/cards"]``; the token needs each type's read scope besides
-        ``webhook``. ``secret`` (32 to 128 characters) keys the ``X-Qonto-Signature`` HMAC; omitted, Qonto
+        ``types``: e.g. ``["v1/transactions", "v1/cards"]`` (strings or str enums); the token needs each type's
+        read scope besides ``webhook``. A type this client does not know (one Qonto added later) is sent as given,
+        for forward compatibility: only its shape (``v<N>/<name>``) is checked, and Qonto answers for the rest. ``secret`` (32 to 128 characters) keys the ``X-Qonto-Signature`` HMAC; omitted, Qonto
         generates one. Either way the returned subscription's ``secret`` is the only time Qonto shows it: store it
         for :func:`qonto_async.webhooks.verify_signature`. Past events are not replayed.
 
@@ -162,7 +163,7 @@ class WebhookSubscriptionsResource(Resource):
     ) -> WebhookSubscription:
         """``PUT /v2/webhook_subscriptions/{id}``: change the URL, the event types or the description.
 
-        Only the arguments given are sent. The secret cannot be changed here (the documented body has no
+        Only the arguments given are sent. ``types`` as in :meth:`create`: unknown types are sent as given. The secret cannot be changed here (the documented body has no
         ``secret``): to rotate it, create a new subscription, let the receiver accept both secrets
         (``verify_signature`` takes a list), then delete the old one.
         """

@@ -366,8 +366,8 @@ async def test_bulk_import_reads_paths(tmp_path: Any, qonto: QontoClient) -> Non
     [
         ([], "1 to 5 files"),
         ([pdf(f"f{n}") for n in range(6)], "1 to 5 files"),
-        ([pdf("big", MAX_BULK_FILE_SIZE)], "at most 5.0 MiB each"),
-        ([pdf(f"f{n}", 4 * 1024 * 1024) for n in range(4)], "limited to 15.0 MiB"),
+        ([pdf("big", MAX_BULK_FILE_SIZE)], "at most 5,000,000 bytes per file"),
+        ([pdf(f"f{n}", 4_000_000) for n in range(4)], "at most 15,000,000 bytes for the whole request"),
     ],
     ids=["none", "six", "too-big", "too-much-in-all"],
 )

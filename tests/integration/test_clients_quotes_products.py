@@ -375,7 +375,7 @@ async def test_quote_input_errors_before_sending(fake: FakeQonto) -> None:
             await qonto.quotes.create(
                 client_id="c", issue_date="2026-03-02", expiry_date="2026-03-01", items=[item()]
             )
-        with pytest.raises(ConfigurationError, match="not a datetime"):
+        with pytest.raises(ConfigurationError, match="not a date-time"):
             await qonto.quotes.create(
                 client_id="c",
                 issue_date=datetime(2026, 3, 1, tzinfo=UTC),

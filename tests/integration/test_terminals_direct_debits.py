@@ -320,7 +320,7 @@ async def test_collections(fake: FakeQonto) -> None:
     [
         ({}, "direct_debit_mandate_id .* or client_id"),
         ({"client_id": "c", "amount": 9.99}, "never a float"),
-        ({"client_id": "c", "initial_collection_date": datetime(2026, 1, 1)}, "a date, not a date-time"),
+        ({"client_id": "c", "initial_collection_date": datetime(2026, 1, 1)}, "calendar date, not a date-time"),
         ({"client_id": "c", "initial_collection_date": "01/12/2026"}, "YYYY-MM-DD"),
         ({"client_id": "c", "schedule_type": "daily"}, "one_off, weekly"),
         ({"client_id": "c", "schedule_type": "custom"}, "needs schedule_custom_interval"),
