@@ -503,6 +503,12 @@ class QontoSession:
                 timeout=aiohttp.ClientTimeout(total=None),
                 auto_decompress=True,
             )
+            # aiohttp resends a request once, by itself, when the connection closes before any byte of the answer
+            # and the method is idempotent in HTTP terms (GET, PUT, DELETE...). Qonto does not document PUT and
+            # DELETE as idempotent (DESIGN §6), so a DELETE without an idempotency key could be performed twice:
+            # off, and every retry goes through the RetryPolicy. No public switch; aiohttp's test client flips it.
+            if hasattr(http, "_retry_connection"):
+                http._retry_connection = False
             self._http = http
             self._loop = asyncio.get_running_loop()
         return http
@@ -774,7 +780,7 @@ class QontoSession:
                     and self.environment.requires_staging_token
                     and _is_html(sent.content_type, sent.body)
                 ):
-                    raise self._staging_error(method, url, sent, trace_id)
+                    raise self._staging_error(method, url, sent, trace_id, idempotency_key)
                 return sent
             if status == 401 and auth is not None and ctx is not None and not reauthenticated:
                 reauthenticated = True
@@ -903,7 +909,9 @@ class QontoSession:
                 f"the response does not match the expected shape ({type(exc).__name__}: {_short(exc)})",
             ) from exc
 
-    def _staging_error(self, method: str, url: str, sent: _Sent, trace_id: str | None) -> StagingTokenError:
+    def _staging_error(
+        self, method: str, url: str, sent: _Sent, trace_id: str | None, idempotency_key: str | None = None
+    ) -> StagingTokenError:
         location = sent.headers.get("Location")
         message = None
         if location:
@@ -916,6 +924,7 @@ class QontoSession:
             headers=sent.headers,
             text=None,
             message=message,
+            idempotency_key=idempotency_key,
         )
 
     def _is_gate(self, status: int, is_html: bool) -> bool:
@@ -929,7 +938,7 @@ class QontoSession:
         status = sent.status
         parsed = parse_error_body(sent.body, content_type=sent.content_type, headers=sent.headers)
         if self._is_gate(status, parsed.is_html):
-            return self._staging_error(method, url, sent, parsed.trace_id)
+            return self._staging_error(method, url, sent, parsed.trace_id, idempotency_key)
         common: dict[str, Any] = {
             "status": status,
             "method": method,
