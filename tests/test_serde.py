@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -552,3 +555,31 @@ def test_production_and_strict_paths_agree(data: dict[str, Any]) -> None:
     else:
         assert fast(data) == expected
         assert structure(data, Transaction) == expected
+
+
+def test_hooks_are_built_lazily_and_warm_up_builds_them_all() -> None:
+    """Importing the package does not build a decoding hook for every model (that took half a second of import
+    time); ``warm_up()`` builds them all up front for services that want it, and decoding is the same either way."""
+    script = textwrap.dedent(
+        """
+        import qonto_async.serde as serde
+        from qonto_async import models
+
+        def built():
+            return serde.converter._structure_func.dispatch.cache_info().currsize
+
+        plain = [
+            name for name in models.__all__
+            if isinstance(getattr(models, name), type) and hasattr(getattr(models, name), "__attrs_attrs__")
+        ]
+        before = built()
+        serde.warm_up()
+        after = built()
+        print(len(plain), before, after)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    models_count, before, after = map(int, out.stdout.split())
+    assert models_count > 100
+    assert before < models_count  # import built only what module-level decoders need
+    assert after >= models_count  # warm_up: one hook per model at least

@@ -27,6 +27,17 @@ def fake_in_thread(**kwargs: Any) -> Iterator[FakeQonto]:
         yield fake
     finally:
         asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(timeout=30)
+        # As asyncio.run does: handlers still running (a client that went away mid-request) are cancelled and
+        # awaited, so that no task is destroyed pending once the loop is closed.
+        asyncio.run_coroutine_threadsafe(_cancel_pending(), loop).result(timeout=30)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=30)
         loop.close()
+
+
+async def _cancel_pending() -> None:
+    pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    await asyncio.get_running_loop().shutdown_asyncgens()
