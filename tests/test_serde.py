@@ -583,3 +583,43 @@ def test_hooks_are_built_lazily_and_warm_up_builds_them_all() -> None:
     assert models_count > 100
     assert before < models_count  # import built only what module-level decoders need
     assert after >= models_count  # warm_up: one hook per model at least
+
+
+def test_first_use_from_many_threads_at_once_builds_working_hooks() -> None:
+    """Hooks are built on first use: threads (one event loop each, say) decoding for the first time at once all
+    get the same, correct models, in a fresh interpreter where nothing was built yet."""
+    script = textwrap.dedent(
+        """
+        import json
+        import threading
+        from qonto_async import serde
+        from qonto_async.models import Organization
+
+        org = {"organization": {"id": "org-1", "slug": "acme", "legal_name": "Acme", "bank_accounts": [
+            {"id": "acc-1", "slug": "acme-1", "iban": "FR7616958000011234567890123", "bic": "QNTOFRP1XXX", "currency": "EUR",
+             "balance": 10.5, "balance_cents": 1050, "authorized_balance": 10.5, "authorized_balance_cents": 1050}
+        ]}}
+        body = json.dumps(org)
+        barrier = threading.Barrier(16)
+        results, errors = [], []
+
+        def work():
+            try:
+                barrier.wait()
+                results.append(serde.decoder(Organization, key="organization")(serde.loads(body)))
+            except Exception as exc:
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=work) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert len(results) == 16 and all(r == results[0] for r in results)
+        print(results[0].bank_accounts[0].balance)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "10.5"
