@@ -140,6 +140,21 @@ def record_sleeps(qonto: QontoClient) -> SleepRecorder:
 
 
 @contextlib.contextmanager
+def no_loop_errors() -> Iterator[None]:
+    """What the running loop reports to its exception handler in the block (a task's exception never retrieved,
+    a callback that raised) fails the test, after the handler is restored."""
+    loop = asyncio.get_running_loop()
+    errors: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        yield
+    finally:
+        loop.set_exception_handler(previous)
+    assert errors == [], errors
+
+
+@contextlib.contextmanager
 def quiet_logs(*prefixes: str) -> Iterator[None]:
     """Loggers under these names at WARNING for the block, levels restored after: a long run must not measure
     the memory of pytest's log capture keeping every DEBUG record (another test may have left DEBUG on)."""

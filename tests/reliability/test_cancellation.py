@@ -29,7 +29,7 @@ from qonto_async import OAuthBearerAuth, QontoClient, RetryPolicy, SyncQontoClie
 from qonto_async.models import Organization
 from qonto_async.testing import FakeQonto
 
-from ._harness import acquired, fd_count, fds_back_to, pooled, settle, socket_count
+from ._harness import acquired, fd_count, fds_back_to, no_loop_errors, pooled, settle, socket_count
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET_CANCELLED = 1000
@@ -44,12 +44,8 @@ async def _cancel_at(task: asyncio.Task[Any], at: float, tally: list[float]) -> 
 
 
 async def test_cancel_1000_in_flight_requests_at_random_points() -> None:
-    loop = asyncio.get_running_loop()
-    loop_errors: list[dict[str, Any]] = []
-    previous_handler = loop.get_exception_handler()
-    loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
     rng = random.Random(20240909)
-    try:
+    with no_loop_errors():
         async with FakeQonto(rate_limit=None, journal=False, transactions_per_account=5) as fake:
             gc.collect()
             fds_before, sockets_before = fd_count(), socket_count()
@@ -118,9 +114,6 @@ async def test_cancel_1000_in_flight_requests_at_random_points() -> None:
                 f"fds {fds_before} -> {fds_after}"
             )
         assert fake.internal_errors == []
-    finally:
-        loop.set_exception_handler(previous_handler)
-    assert loop_errors == []
 
 
 async def test_cancelling_the_caller_mid_refresh_keeps_the_refresh_and_frees_the_lock() -> None:
@@ -179,11 +172,8 @@ async def test_cancelled_and_abandoned_paginations_leak_nothing() -> None:
     """Iterations with a page requested ahead, cancelled at random points or left with ``break``: no request is
     left running, no connection checked out, no task error unretrieved."""
     loop = asyncio.get_running_loop()
-    loop_errors: list[dict[str, Any]] = []
-    previous_handler = loop.get_exception_handler()
-    loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
     rng = random.Random(7)
-    try:
+    with no_loop_errors():
         async with FakeQonto(rate_limit=None, journal=False, transactions_per_account=60) as fake:
             account = fake.data.bank_accounts[0]["id"]
             async with QontoClient(
@@ -212,9 +202,6 @@ async def test_cancelled_and_abandoned_paginations_leak_nothing() -> None:
                 assert await settle(lambda: acquired(qonto) == 0), acquired(qonto)
                 assert await walk(None) == everything
         assert fake.internal_errors == []
-    finally:
-        loop.set_exception_handler(previous_handler)
-    assert loop_errors == []
 
 
 # --- unclosed clients -----------------------------------------------------------------------------------------------
