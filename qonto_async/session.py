@@ -910,7 +910,7 @@ class QontoSession:
             ) from exc
 
     def _staging_error(
-        self, method: str, url: str, sent: _Sent, trace_id: str | None, idempotency_key: str | None = None
+        self, method: str, url: str, sent: _Sent, trace_id: str | None, idempotency_key: str | None
     ) -> StagingTokenError:
         location = sent.headers.get("Location")
         message = None
@@ -999,7 +999,7 @@ class QontoSession:
         status = sent.status
         parsed = parse_error_body(sent.body, content_type=sent.content_type, headers=sent.headers)
         if self._is_gate(status, parsed.is_html):
-            return self._staging_error(method, url, sent, parsed.trace_id)
+            return self._staging_error(method, url, sent, parsed.trace_id, _key)
         error = description = None
         if isinstance(parsed.json, dict):
             error = parsed.json.get("error") if isinstance(parsed.json.get("error"), str) else None
