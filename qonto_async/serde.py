@@ -23,8 +23,9 @@ dispatch and the keyword-argument ``__init__`` of frozen classes. :data:`convert
 classes with a function generated once per class: known field types (str, int, bool, Decimal, datetime, date,
 ``Enum | str``, nested models, tuples, each optional) are checked inline, uncommon inputs go to the same parsers
 the cattrs hooks use, and slotted classes without validators, converters or ``__attrs_post_init__`` are filled
-through their slot descriptors instead of ``__init__`` (nothing that ``__init__`` would run is skipped). The
-strict and diagnostic converters use cattrs' own generated functions, with detailed validation.
+through their slots instead of ``__init__`` (nothing that ``__init__`` would run is skipped; see
+:func:`_mutable_twin`). The strict and diagnostic converters use cattrs' own generated functions, with detailed
+validation. :func:`loads` parses with msgspec's C decoder, numbers with a fraction straight into ``Decimal``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
+import msgspec
 from cattrs.gen import make_dict_structure_fn
 
 # The models never import this module, so the dependency only goes one way.
@@ -66,14 +68,23 @@ T = TypeVar("T")
 def loads(body: bytes | str) -> Any:
     """Parse a response body. JSON numbers with a fraction become ``Decimal`` at once (qonto-api.md §11: money
     arrives as JSON numbers on banking resources), so no amount ever passes through a binary float, and the
-    decoders skip a conversion on the hot path."""
+    decoders skip a conversion on the hot path.
+
+    msgspec's C parser reads UTF-8 JSON, handing each fractional number's exact text to ``Decimal``. What it refuses
+    and the standard library still reads (a byte-order mark, UTF-16 or UTF-32, ``NaN``, a lone surrogate escape) is
+    parsed again by :mod:`json`, so every body parses as it always did; invalid JSON raises ``ValueError``.
+    """
+    try:
+        return _fast_loads(body)
+    except msgspec.DecodeError:
+        pass
     if isinstance(body, bytes | bytearray):
-        # What json.loads does with bytes, minus building a JSONDecoder and its scanner on every call (a few
-        # microseconds: a noticeable share of a small response's cost).
+        # What json.loads does with bytes, minus building a JSONDecoder and its scanner on every call.
         return _decode_json(body.decode(json.detect_encoding(body), "surrogatepass"))
-    return json.loads(body, parse_float=Decimal)
+    return _decode_json(body)
 
 
+_fast_loads: Final = msgspec.json.Decoder(float_hook=Decimal).decode
 _decode_json: Final = json.JSONDecoder(parse_float=Decimal).decode
 
 
@@ -398,6 +409,28 @@ def _can_fill_slots(cls: type, fields: tuple[attrs.Attribute[Any], ...]) -> bool
     return all(isinstance(inspect.getattr_static(cls, f.name), types.MemberDescriptorType) for f in fields)
 
 
+def _mutable_twin(cls: type) -> type | None:
+    """A class with ``cls``'s layout whose attributes can be assigned, or None when CPython will not allow it.
+
+    The generated function fills a twin instance with plain attribute stores (specialised by the interpreter, several
+    times cheaper than calling each slot descriptor's ``__set__``), then turns it into a ``cls`` by assigning
+    ``__class__``. CPython allows that assignment only between classes of identical layout: the same base and the
+    same slots, and no ``__weakref__`` slot (the models are declared with ``weakref_slot=False`` for this). The
+    result is the very instance ``__init__`` would build (checked by :func:`_can_fill_slots`). The twin never leaves
+    the generated function, and it is built with ``type()`` from the same bases, so a base's
+    ``__init_subclass__`` would see it: models have none.
+    """
+    own = cls.__dict__.get("__slots__", ())
+    namespace = {"__slots__": tuple(own), "__setattr__": object.__setattr__, "__module__": cls.__module__}
+    twin = type(f"_Mutable{cls.__name__}", cls.__bases__, namespace)
+    probe: object = object.__new__(twin)
+    try:
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
+
+
 def _fast_function(cls: type) -> Callable[[Any], Any]:
     found = _fast_functions.get(cls)
     if found is not None:
@@ -449,7 +482,11 @@ def _generate_fast_function(cls: type) -> Callable[[Any], Any]:
         "  except AttributeError:",
         f"    raise TypeError('expected a JSON object for {cls.__name__}, got ' + o.__class__.__name__) from None",
     ]
-    if fill_slots:
+    twin = _mutable_twin(cls) if fill_slots else None
+    if twin is not None:
+        ns["_twin"] = twin
+        lines.append("  i = _new(_twin)")
+    elif fill_slots:
         lines.append("  i = _new(_cls)")
     call_args: list[str] = []
 
@@ -544,13 +581,17 @@ def _generate_fast_function(cls: type) -> Callable[[Any], Any]:
             lines.append(f"  v = g({key!r}, _MISSING)")
             value = f"{default_expr} if v is _MISSING else ({expr})"
 
-        if fill_slots:
+        if twin is not None:
+            lines.append(f"  i.{key} = {value}")
+        elif fill_slots:
             ns[f"_s{n}"] = inspect.getattr_static(cls, key).__set__
             lines.append(f"  _s{n}(i, {value})")
         else:
             lines.append(f"  a{n} = {value}")
             call_args.append(f"{field.alias}=a{n}")
 
+    if twin is not None:
+        lines.append("  i.__class__ = _cls")
     lines.append("  return i" if fill_slots else f"  return _cls({', '.join(call_args)})")
     if "_D(v)" in "\n".join(lines):
         # Decimal() raises InvalidOperation (an ArithmeticError) for a string it cannot read; a decode error is a

@@ -104,11 +104,18 @@ class Timeout:
 
     connect: float | None = attrs.field(default=10.0, validator=_positive_or_none)
     total: float | None = attrs.field(default=60.0, validator=_positive_or_none)
+    # Built once: every attempt of every request hands it to aiohttp.
+    _client_timeout: aiohttp.ClientTimeout = attrs.field(init=False, repr=False, eq=False)
 
-    def _aiohttp(self) -> aiohttp.ClientTimeout:
+    def __attrs_post_init__(self) -> None:
         # sock_connect, not connect: aiohttp's `connect` also counts the wait for a free pooled connection, which
         # would turn a busy pool into timeouts (and retries, adding load).
-        return aiohttp.ClientTimeout(total=self.total, sock_connect=self.connect)
+        object.__setattr__(
+            self, "_client_timeout", aiohttp.ClientTimeout(total=self.total, sock_connect=self.connect)
+        )
+
+    def _aiohttp(self) -> aiohttp.ClientTimeout:
+        return self._client_timeout
 
 
 def _timeout(value: Timeout | float | None) -> Timeout:

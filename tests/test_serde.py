@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import subprocess
 import sys
 import textwrap
+import weakref
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -17,6 +20,7 @@ from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenEx
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qonto_async import models
 from qonto_async.models import (
     Attachment,
     BankAccount,
@@ -29,13 +33,17 @@ from qonto_async.models import (
     Transaction,
     TransactionSide,
     TransactionStatus,
+    VatDetailItem,
     VatDetails,
 )
 from qonto_async.serde import (
+    _can_fill_slots,
     _fast_function,
+    _mutable_twin,
     converter,
     decoder,
     list_decoder,
+    loads,
     strict_converter,
     structure,
     unstructure,
@@ -314,6 +322,56 @@ def test_models_are_frozen_and_hashable() -> None:
     )
 
 
+def _decodable_models() -> list[type]:
+    return [
+        cls
+        for name in models.__all__
+        if isinstance(cls := getattr(models, name), type)
+        and attrs.has(cls)
+        and not getattr(cls, "__parameters__", ())
+    ]
+
+
+def test_every_model_is_filled_through_its_mutable_twin() -> None:
+    """The decoder's fastest path needs models without a __weakref__ slot; a model declared without
+    weakref_slot=False would still decode, only slower, so this names it."""
+    fillable = [cls for cls in _decodable_models() if _can_fill_slots(cls, attrs.fields(cls))]
+    assert len(fillable) > 100
+    assert [cls.__name__ for cls in fillable if _mutable_twin(cls) is None] == []
+
+
+def test_instances_built_through_the_twin_are_ordinary_models() -> None:
+    wire = {
+        "id": "t",
+        "amount": Decimal("52.40"),
+        "side": "debit",
+        "settled_at": "2021-03-14T17:17:02.000Z",
+        "labels": [{"id": "l", "name": "Durable Silk Table"}],
+        "vat_details": {"items": [{"rate": "20", "amount": "1.2", "amount_cents": 120}]},
+    }
+    tx = structure(wire, Transaction)
+    built = Transaction(
+        id="t",
+        amount=Decimal("52.40"),
+        side=TransactionSide.DEBIT,
+        settled_at=datetime(2021, 3, 14, 17, 17, 2, tzinfo=UTC),
+        labels=(Label(id="l", name="Durable Silk Table"),),
+        vat_details=VatDetails(items=(VatDetailItem(rate=Decimal(20), amount=Decimal("1.2"), amount_cents=120),)),
+    )
+    assert type(tx) is Transaction
+    assert type(tx.labels[0]) is Label
+    assert tx == built
+    assert hash(tx) == hash(built)
+    assert repr(tx) == repr(built)
+    assert pickle.loads(pickle.dumps(tx)) == tx
+    assert copy.deepcopy(tx) == tx
+    assert attrs.evolve(tx, note="n").note == "n"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        tx.id = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        tx.not_a_field = 1  # type: ignore[attr-defined]
+
+
 # --- models other modules may add -----------------------------------------------------------------------------------
 
 
@@ -329,6 +387,17 @@ class _Checked:
     per_page: int = 100
     tags: tuple[str, ...] = attrs.field(factory=tuple)
     raw: Mapping[str, Any] | None = None
+
+
+@BOTH
+def test_a_model_with_a_weakref_slot_is_filled_through_its_slots(strict: bool) -> None:
+    # attrs' default (weakref_slot=True) rules out the twin: CPython refuses the __class__ assignment.
+    assert _can_fill_slots(_Node, attrs.fields(_Node))
+    assert _mutable_twin(_Node) is None
+    tree = structure({"name": "a", "children": [{"name": "b"}]}, _Node, strict=strict)
+    assert type(tree) is _Node
+    assert tree == _Node(name="a", children=(_Node(name="b"),))
+    assert weakref.ref(tree)() is tree
 
 
 @BOTH
@@ -424,6 +493,92 @@ def test_page_meta() -> None:
     )
     assert meta == PageMeta(current_page=2, next_page=3, prev_page=1, total_pages=11, total_count=210, per_page=20)
     assert decoder(PageMeta)({"current_page": 1, "next_page": None}).next_page is None
+
+
+# --- parsing --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            b'{"amount": 1.50, "cents": 150}',
+            {"amount": Decimal("1.50"), "cents": 150},
+        ),  # the exact text, zeros kept
+        (
+            b'{"a": 41995921.54, "b": 1e400, "c": -0.0}',
+            {"a": Decimal("41995921.54"), "b": Decimal("1E+400"), "c": Decimal("-0.0")},
+        ),
+        (b'{"big": 123456789012345678901234567890}', {"big": 123456789012345678901234567890}),
+        (b'{"a": 1, "a": 2}', {"a": 2}),
+        ('{"label": "caf\u00e9 \u20ac"}', {"label": "café €"}),  # a str body
+        (b'{"label": "caf\xc3\xa9"}', {"label": "café"}),
+        # What msgspec refuses but the standard library reads: parsed as before, by json.
+        (b'\xef\xbb\xbf{"a": 1.5}', {"a": Decimal("1.5")}),  # a UTF-8 byte-order mark
+        ('{"a": 1.5}'.encode("utf-16"), {"a": Decimal("1.5")}),
+        ('{"a": 1.5}'.encode("utf-32-le"), {"a": Decimal("1.5")}),
+        (b'{"a": "\\ud800"}', {"a": "\ud800"}),  # a lone surrogate escape
+    ],
+)
+def test_loads_reads_numbers_with_a_fraction_as_exact_decimals(body: bytes | str, expected: Any) -> None:
+    assert loads(body) == expected
+    parsed = loads(body)
+    assert [type(v) for v in parsed.values()] == [type(v) for v in expected.values()]
+    if isinstance(body, bytes):
+        assert loads(bytearray(body)) == expected
+
+
+def test_loads_keeps_reading_nan_and_infinity_as_before() -> None:
+    parsed = loads(b'{"a": NaN, "b": Infinity, "c": -Infinity}')
+    assert parsed["a"] != parsed["a"]
+    assert parsed["b"] == float("inf")
+    assert parsed["c"] == float("-inf")
+    # ...which no amount accepts.
+    with pytest.raises(DECODE_ERRORS):
+        structure({"id": "t", "amount": parsed["b"]}, Transaction)
+
+
+@pytest.mark.parametrize(
+    "body", [b"", b"[1, 2", b'{"a": 1} x', b'{"a": "\x01"}', b'{"a": "\xff"}', b"<html>502</html>", "{'a': 1}"]
+)
+def test_loads_raises_value_error_for_what_is_not_json(body: bytes | str) -> None:
+    # The contract is ValueError itself, whichever parser refused: the session maps it to ResponseDecodeError.
+    with pytest.raises(ValueError):  # noqa: PT011
+        loads(body)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.decimals(allow_nan=False, allow_infinity=False).map(
+        lambda d: d.normalize() if d == d.to_integral() else d
+    )
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _to_json(value: Any) -> str:
+    if isinstance(value, Decimal):
+        text = str(value)
+        return text if any(c in text for c in ".eE") else text + ".0"
+    if isinstance(value, list):
+        return "[" + ",".join(map(_to_json, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(k) + ":" + _to_json(v) for k, v in value.items()) + "}"
+    return json.dumps(value)
+
+
+@given(_JSON_VALUES)
+def test_loads_agrees_with_the_standard_library(value: Any) -> None:
+    text = _to_json(value)
+    expected = json.loads(text, parse_float=Decimal)
+    for body in (text, text.encode()):
+        parsed = loads(body)
+        assert parsed == expected
+        assert repr(parsed) == repr(expected)  # same types, same Decimal exponents
 
 
 def test_decoding_real_json_text() -> None:

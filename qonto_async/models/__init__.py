@@ -1,4 +1,8 @@
-"""Frozen attrs models of Qonto's resources; :mod:`qonto_async.serde` turns JSON into them."""
+"""Frozen attrs models of Qonto's resources; :mod:`qonto_async.serde` turns JSON into them.
+
+Every model is declared ``@attrs.frozen(kw_only=True, weakref_slot=False)``: slotted, immutable, and without a
+``__weakref__`` slot, which lets the decoder fill new instances with plain attribute stores (serde ``_mutable_twin``).
+"""
 
 from qonto_async.models.bank_accounts import BankAccount, BankAccountStatus
 from qonto_async.models.beneficiaries import SepaBeneficiary, SepaBeneficiaryStatus

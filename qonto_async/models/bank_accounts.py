@@ -14,7 +14,7 @@ class BankAccountStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BankAccount:
     """A Qonto business account, or a connected account at another bank (``is_external_account``).
 

@@ -16,7 +16,7 @@ class SepaBeneficiaryStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SepaBeneficiary:
     """A SEPA beneficiary. Transfers to a ``trusted`` one skip SCA (qonto-api.md §8)."""
 

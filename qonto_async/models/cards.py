@@ -76,7 +76,7 @@ class CardTypeOfPrint(enum.StrEnum):
     EMBOSSED = "embossed"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardSummary:
     """``parent_card_summary``: the card this one renews or replaces."""
 
@@ -84,7 +84,7 @@ class CardSummary:
     last_digits: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Card:
     """A card, as every card endpoint returns it.
 
@@ -147,7 +147,7 @@ class Card:
     reordered: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardDataView:
     """``GET /v2/cards/{id}/data_view``: the URL of an iframe showing the card's details (460 px high, 504 px wide
     is Qonto's advice).
@@ -160,13 +160,13 @@ class CardDataView:
     iframe_url: str = attrs.field(repr=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardBulkErrorSource:
     pointer: str | None = None
     parameter: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardBulkError:
     """Why one card of a bulk was not created (Qonto's error items say ``detail``, sometimes ``message``)."""
 
@@ -177,7 +177,7 @@ class CardBulkError:
     source: CardBulkErrorSource | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardBulkResult:
     """The outcome of one requested card: the created ``card``, or the ``errors`` that stopped it."""
 
@@ -189,7 +189,7 @@ class CardBulkResult:
         return self.card is None or bool(self.errors)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardBulkCreation:
     """``POST /v2/cards/bulk``: one :class:`CardBulkResult` per requested card, **in request order** (Qonto's
     description). Check :attr:`failures` (or each result's ``failed``): a bulk may be a partial success."""
@@ -349,7 +349,7 @@ def _flag(name: str, value: object) -> bool | None:
     return value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardAddress:
     """Where a physical card is shipped when ``ship_to_business`` is false (``country``: ISO 3166-1 alpha-2)."""
 
@@ -382,7 +382,7 @@ _FLAGS = (
 )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class NewCard:
     """A card to create with ``cards.create`` or ``cards.bulk_create`` (what you send, not what Qonto returns).
 

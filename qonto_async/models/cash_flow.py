@@ -25,7 +25,7 @@ class CashFlowCategoryType(enum.StrEnum):
     OUTFLOW = "CATEGORY_TYPE_OUTFLOW"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CashFlowSubcategory:
     """A subcategory; it inherits its parent's direction.
 
@@ -38,7 +38,7 @@ class CashFlowSubcategory:
     vat_rate: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CashFlowCategory:
     """A top-level category of the catalogue, with its subcategories.
 
@@ -52,7 +52,7 @@ class CashFlowCategory:
     subcategories: tuple[CashFlowSubcategory, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CashFlowAssignment:
     """What ``POST /v2/cash_flow_categories/assignments`` answers: the transactions tagged, and the category."""
 
@@ -60,7 +60,7 @@ class CashFlowAssignment:
     category_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CashFlowUnassignment:
     """What ``POST /v2/cash_flow_categories/unassignments`` answers: the transactions whose category was cleared."""
 

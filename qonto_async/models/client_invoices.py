@@ -46,7 +46,7 @@ class ClientInvoiceStatus(enum.StrEnum):
 # --- what Qonto returns --------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoicePaymentMethod:
     beneficiary_name: str | None = None
     bic: str | None = None
@@ -54,7 +54,7 @@ class InvoicePaymentMethod:
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoicePaymentReporting:
     """Italian organizations only: payment ``conditions`` (``TP01``...) and ``method`` (``MP01``...)."""
 
@@ -62,7 +62,7 @@ class InvoicePaymentReporting:
     method: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EinvoicingLifecycleEvent:
     status_code: int | None = None
     reason: str | None = None
@@ -70,7 +70,7 @@ class EinvoicingLifecycleEvent:
     timestamp: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientInvoice:
     """A client invoice (``GET /v2/client_invoices/{id}``). ``status``: draft, unpaid, paid or canceled."""
 
@@ -114,7 +114,7 @@ class ClientInvoice:
     einvoicing_lifecycle_events: tuple[EinvoicingLifecycleEvent, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ImportedClientInvoice:
     """One file of a bulk import (``POST /v2/client_invoices/bulk``) and the invoice it became (or already was:
     re-importing the same file answers the existing ``invoice_id``)."""
@@ -123,7 +123,7 @@ class ImportedClientInvoice:
     file_name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientInvoiceUpload:
     """A file uploaded for invoices or quotes (``POST /v2/client_invoices/uploads``). ``url`` is pre-signed."""
 

@@ -16,7 +16,7 @@ class ClientKind(enum.StrEnum):
     FREELANCER = "freelancer"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientAddress:
     """A postal address: a client's ``billing_address`` or ``delivery_address``; also what :meth:`create` takes.
 
@@ -30,7 +30,7 @@ class ClientAddress:
     country_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientPhone:
     """A phone number split as Qonto stores it: ``country_code`` (e.g. ``"+33"``) and the national ``number``."""
 
@@ -38,7 +38,7 @@ class ClientPhone:
     number: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Client:
     """A client of the organization.
 

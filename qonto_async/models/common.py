@@ -7,7 +7,7 @@ import attrs
 __all__ = ["Money", "PageMeta"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Money:
     """An amount and its ISO 4217 currency, as newer resources send it: ``{"value": "12.52", "currency": "EUR"}``.
 
@@ -19,7 +19,7 @@ class Money:
     currency: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PageMeta:
     """The ``meta`` object of a paginated list (qonto-api.md §4).
 

@@ -16,7 +16,7 @@ from qonto_async.models.quotes import InvoiceItem, InvoicingClient, WelfareFund,
 __all__ = ["CreditNote"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CreditNote:
     """A credit note. ``invoice_id`` is the client invoice it corrects."""
 

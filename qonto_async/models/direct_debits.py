@@ -58,7 +58,7 @@ class DirectDebitCollectionStatus(enum.StrEnum):
     REFUNDED = "refunded"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DirectDebitFirstPayment:
     """The first collection a mandate's ``payment_info`` schedules."""
 
@@ -67,7 +67,7 @@ class DirectDebitFirstPayment:
     reference: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DirectDebitPaymentInfo:
     """What to collect once the mandate is signed: sent to ``direct_debits.create_mandate`` and returned with it."""
 
@@ -77,7 +77,7 @@ class DirectDebitPaymentInfo:
     schedule_total_collection_count: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DirectDebitMandate:
     """A client's authorization to be debited. Send the client to ``sign_url`` while it awaits signature."""
 
@@ -95,7 +95,7 @@ class DirectDebitMandate:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DirectDebitSubscription:
     """A one-off or recurring collection plan on a mandate. ``sign_url`` is there when it created the mandate."""
 
@@ -119,7 +119,7 @@ class DirectDebitSubscription:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DirectDebitCollection:
     """One debit of a client's account. ``status_reason`` says why a failed one failed (e.g.
     ``insufficient_funds``, ``no_mandate``)."""

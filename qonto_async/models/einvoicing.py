@@ -5,7 +5,7 @@ import attrs
 __all__ = ["EinvoicingSettings"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EinvoicingSettings:
     """Whether the organization sends and receives e-invoices. Qonto's example shows ``enabled`` and
     ``pending_creation``; other values are kept as text. Unsupported countries get the default settings."""

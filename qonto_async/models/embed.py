@@ -15,7 +15,7 @@ class EmbedPostAuthnAction(enum.StrEnum):
     CREATE_PAYMENT_LINK = "create_payment_link"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EmbedAuthLink:
     """``POST /v1/embed_auth_links``: a link that signs the customer in to Qonto Embed's Hosted Pages.
 
@@ -30,7 +30,7 @@ class EmbedAuthLink:
     used_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class EncodedResponse:
     """``POST /v1/encoded_requests/dispatch``: the proxied endpoint's answer, encoded for Qonto's client SDK.
 

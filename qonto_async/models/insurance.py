@@ -45,7 +45,7 @@ class InsurancePaymentFrequency(enum.StrEnum):
     ANNUAL = "annual"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InsuranceDocument:
     """A PDF attached to a contract (``POST /v2/insurance_contracts/{id}/attachments`` returns one)."""
 
@@ -54,7 +54,7 @@ class InsuranceDocument:
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InsuranceContract:
     """An insurance contract a partner registered for the organization.
 

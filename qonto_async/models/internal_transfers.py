@@ -17,7 +17,7 @@ class InternalTransferStatus(enum.StrEnum):
     CANCELED = "canceled"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternalTransfer:
     """The transfer created. Qonto sends ``amount`` and ``amount_cents`` as strings; they decode to Decimal/int."""
 

@@ -53,7 +53,7 @@ class InternationalEligibilityReason(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalEligibility:
     """``GET /v2/international/eligibility``: the body itself, not wrapped in a root key.
 
@@ -66,7 +66,7 @@ class InternationalEligibility:
     reason: InternationalEligibilityReason | str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalCurrency:
     """A currency reachable from the ``source`` currency; lower ``suggestion_priority`` first (a UI hint)."""
 
@@ -82,7 +82,7 @@ class InternationalQuoteStatus(enum.StrEnum):
     FUNDED = "FUNDED"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalQuoteFees:
     """A quote's fees: ``total_amount`` and one :class:`Money` per fee in ``details``.
 
@@ -104,7 +104,7 @@ class InternationalQuoteFees:
         return Money(value=self.value, currency=self.currency)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalQuote:
     """An exchange quote: amounts on both sides, the ``rate`` (``Decimal``) and the fees.
 
@@ -122,7 +122,7 @@ class InternationalQuote:
     fees: InternationalQuoteFees | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalBeneficiary:
     """An international beneficiary (the recipient of international transfers in ``currency``)."""
 
@@ -136,7 +136,7 @@ class InternationalBeneficiary:
     branch_identifier: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalBeneficiaryResult:
     """What creating or updating a beneficiary returns: the beneficiary, a (possibly new) quote, and the
     ``target_account_id`` that the transfer requirements and the transfer itself take."""
@@ -155,7 +155,7 @@ class InternationalRequirementFieldType(enum.StrEnum):
     RADIO = "radio"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalRequirementValue:
     """One allowed value of a ``select`` / ``radio`` field: send ``key``, show ``value``."""
 
@@ -163,7 +163,7 @@ class InternationalRequirementValue:
     value: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalRequirementField:
     """One input of a requirements form.
 
@@ -186,7 +186,7 @@ class InternationalRequirementField:
     values_allowed: tuple[InternationalRequirementValue, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalRequirementFieldGroup:
     """A labelled group of fields (``name``, e.g. "Transfer purpose") shown together."""
 
@@ -194,7 +194,7 @@ class InternationalRequirementFieldGroup:
     group: tuple[InternationalRequirementField, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalRequirement:
     """One set of requirements.
 
@@ -214,7 +214,7 @@ class InternationalTransferStatus(enum.StrEnum):
     PROCESSING = "PROCESSING"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InternationalTransfer:
     """The international transfer created."""
 

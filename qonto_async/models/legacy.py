@@ -34,7 +34,7 @@ class ExternalTransferStatus(enum.StrEnum):
     SETTLED = "settled"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ExternalTransfer:
     """A transfer of the legacy ``/v2/external_transfers`` routes (OpenAPI ``ExternalTransfer``).
 
@@ -65,7 +65,7 @@ class ExternalTransfer:
     transaction_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ExternalTransferItem:
     """One transfer to send through the legacy checkout (what you send, not what Qonto returns).
 
@@ -86,12 +86,12 @@ class ExternalTransferItem:
     idempotency_key: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LegacyBulkErrorSource:
     pointer: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LegacyBulkError:
     """One failed item of a checkout; ``source.pointer`` says which (e.g. ``/external_transfers/1/debit_iban``)."""
 
@@ -100,7 +100,7 @@ class LegacyBulkError:
     source: LegacyBulkErrorSource | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ExternalTransfersCheckout:
     """The legacy checkout's answer: a 200 even when some or all items failed. Read ``errors``."""
 
@@ -108,7 +108,7 @@ class ExternalTransfersCheckout:
     errors: tuple[LegacyBulkError, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LegacyBeneficiaryBankAccount:
     iban: str | None = None
     bic: str | None = None
@@ -119,7 +119,7 @@ class LegacyBeneficiaryBankAccount:
     swift_sort_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LegacyBeneficiary:
     """A beneficiary of the legacy ``/v2/beneficiaries`` routes: the account details sit under ``bank_account``."""
 

@@ -19,7 +19,7 @@ class MembershipRole(enum.StrEnum):
     ACCOUNTANT = "accountant"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Membership:
     """A member of the organization.
 

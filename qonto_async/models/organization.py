@@ -11,7 +11,7 @@ from qonto_async.models.memberships import MembershipRole
 __all__ = ["Organization", "UserOrganization"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Organization:
     """The organization behind the credentials, with its bank accounts.
 
@@ -36,7 +36,7 @@ class Organization:
     bank_accounts: tuple[BankAccount, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class UserOrganization:
     """An organization the user consented to share in the User OAuth flow (``GET /v2/user_organizations``).
 

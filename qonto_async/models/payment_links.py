@@ -57,7 +57,7 @@ class PaymentLinkConnectionStatus(enum.StrEnum):
     PENDING = "pending"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkItem:
     """One line of a payment link: what :meth:`~qonto_async.resources.payment_links.PaymentLinksResource.create`
     sends and what a link returns.
@@ -75,7 +75,7 @@ class PaymentLinkItem:
     measure_unit: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLink:
     """A payment link. ``amount`` is the total of its items; ``url`` is the page to send the customer to.
 
@@ -93,7 +93,7 @@ class PaymentLink:
     url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkPayment:
     """A payment made (or attempted) through a payment link. ``paid_at`` is ``None`` until it succeeds."""
 
@@ -106,7 +106,7 @@ class PaymentLinkPayment:
     debitor_email: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkMethodAvailability:
     """Whether a payment method can be offered (for an amount and currency, or a locale)."""
 
@@ -114,7 +114,7 @@ class PaymentLinkMethodAvailability:
     enabled: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkConnection:
     """The organization's connection to the payment links provider.
 

@@ -20,7 +20,7 @@ class ProductType(enum.StrEnum):
     SERVICE = "service"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ProductLink:
     """A link shown with a product (``title`` and ``url``); also what ``products.create(links=...)`` takes."""
 
@@ -28,7 +28,7 @@ class ProductLink:
     url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Product:
     """A catalogue product. ``type`` is ``good`` or ``service`` (an unknown value is kept as a string)."""
 

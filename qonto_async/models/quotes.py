@@ -90,7 +90,7 @@ def _vat_exemption_reason(value: str | None) -> str | None:
     return None if value is None else _text("vat_exemption_reason", value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoiceDiscount:
     """A discount as Qonto returns it on an item or a whole quote/invoice: ``type``, ``value`` (a fraction for
     ``percentage``, an amount for ``amount``) and the resulting ``amount`` (Money, and ``amount_cents``)."""
@@ -112,7 +112,7 @@ def _discount_type(value: DiscountType | str) -> DiscountType:
         raise ConfigurationError(f"discount type must be 'percentage' or 'amount', got {value!r}.") from None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoiceDiscountInput:
     """A discount to send, on an item or on a whole quote/invoice.
 
@@ -162,7 +162,7 @@ def _vat_rate(value: Decimal | str | int) -> Decimal:
     return vat_rate_fraction(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoiceItemInput:
     """One line to send on a quote or a client invoice.
 
@@ -182,7 +182,7 @@ class InvoiceItemInput:
     vat_exemption_reason: str | None = attrs.field(default=None, converter=_vat_exemption_reason)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoiceItem:
     """A line of a quote or an invoice as Qonto returns it. ``vat_rate`` is a fraction (``Decimal("0.2")``);
     ``quantity`` a ``Decimal``; amounts are :class:`~qonto_async.models.Money` plus their ``*_cents`` integers."""
@@ -204,7 +204,7 @@ class InvoiceItem:
     discount: InvoiceDiscount | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoicingClientAddress:
     street_address: str | None = None
     city: str | None = None
@@ -213,7 +213,7 @@ class InvoicingClientAddress:
     country_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoicingClient:
     """The client as printed on a quote or an invoice (a snapshot; the live record is ``qonto.clients.get``)."""
 
@@ -236,7 +236,7 @@ class InvoicingClient:
     delivery_address: InvoicingClientAddress | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class InvoicingOrganization:
     """The issuing organization as printed on a quote or an invoice."""
 
@@ -259,7 +259,7 @@ class InvoicingOrganization:
     vat_payment_condition: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WelfareFund:
     """Italy's welfare fund contribution (``rate`` a fraction, ``amount`` the resulting amount)."""
 
@@ -268,7 +268,7 @@ class WelfareFund:
     amount: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WithholdingTax:
     """Italy's withholding tax (``rate`` a fraction, ``amount`` the resulting amount)."""
 
@@ -278,7 +278,7 @@ class WithholdingTax:
     payment_reason: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Quote:
     """A quote. ``status``: ``pending_approval``, ``approved`` or ``canceled`` (unknown values kept as strings).
 

@@ -13,7 +13,7 @@ from qonto_async.errors import ConfigurationError
 __all__ = ["Reminder", "ReminderRule", "ReminderRuleInput"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReminderRule:
     """One rule of a configuration, anchored on the invoice due date: ``offset_days`` before, on or after it, as
     ``operator`` says (kept as Qonto sends it)."""
@@ -24,7 +24,7 @@ class ReminderRule:
     email_body: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Reminder:
     """A client's payment-reminder configuration."""
 
@@ -49,7 +49,7 @@ def _email_title(value: object) -> str:
     return value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ReminderRuleInput:
     """A rule to send (what you send, not what Qonto returns). ``email_title`` is required; without
     ``email_body`` Qonto sends its default copy for the rule's operator. ``operator`` (before, on or after the due

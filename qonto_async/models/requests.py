@@ -42,7 +42,7 @@ class TransferRecurrence(enum.StrEnum):
     MONTHLY = "monthly"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ApprovalRequestTransfer:
     """One transfer of a multi-transfer request, as ``POST /v2/requests/multi_transfers`` returns it."""
 
@@ -53,7 +53,7 @@ class ApprovalRequestTransfer:
     reference: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class MultiTransferItem:
     """One transfer to put in a multi-transfer request (what you send, not what Qonto returns).
 
@@ -70,7 +70,7 @@ class MultiTransferItem:
     attachment_ids: tuple[str, ...] = attrs.field(default=(), converter=string_tuple)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ApprovalRequest:
     """A request (``request_type``: flash_card, virtual_card, transfer or multi_transfer) and its review.
 

@@ -16,7 +16,7 @@ class ScaResult(enum.StrEnum):
     DENY = "deny"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ScaSession:
     """The state of one SCA session: ``{"result": "waiting"|"allow"|"deny", "canceled_at": ...}``."""
 

@@ -61,7 +61,7 @@ class SepaTransferDeclinedReason(enum.StrEnum):
     QONTO_PROCESSING_FAILED = "qonto_processing_failed"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SepaTransfer:
     """A SEPA transfer. ``amount`` is a Decimal in euros; ``amount_cents`` the same amount in cents."""
 
@@ -104,7 +104,7 @@ class RecurringTransferStatus(enum.StrEnum):
     CANCELED = "canceled"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SepaRecurringTransfer:
     """A SEPA recurring transfer: runs every ``frequency`` from ``first_execution_date`` until
     ``last_execution_date`` (or forever when that is ``None``). Each run is a :class:`SepaTransfer` whose
@@ -140,13 +140,13 @@ class BulkTransferResultStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkTransferErrorSource:
     pointer: str | None = None
     parameter: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkTransferError:
     """Why one transfer of a bulk could not be created (Qonto sends ``detail``, sometimes ``message``)."""
 
@@ -157,14 +157,14 @@ class BulkTransferError:
     source: BulkTransferErrorSource | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkTransferErrorGroup:
     """One entry of ``results[].errors``: Qonto nests the error items one level deeper (``{"errors": [...]}``)."""
 
     errors: tuple[BulkTransferError, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkTransferResult:
     """The outcome of one transfer of a bulk, matched to the request by ``client_transfer_id``.
 
@@ -186,7 +186,7 @@ class BulkTransferResult:
         return self.status == BulkTransferResultStatus.FAILED
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkTransfer:
     """A batch of SEPA transfers, processed asynchronously: poll ``bulk_transfers.get(id)`` until
     ``pending_count`` is 0, then read ``results``."""
@@ -210,7 +210,7 @@ class BulkTransfer:
 # --- Verification of Payee (qonto-api.md §9) --------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class VopProofToken:
     """Proof that payee verification ran (or was skipped), valid 23 hours (qonto-api.md §9).
 
@@ -234,7 +234,7 @@ class VopMatchResult(enum.StrEnum):
     UNSPECIFIED = "MATCH_RESULT_UNSPECIFIED"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PayeeVerification:
     """The result of ``POST /v2/sepa/verify_payee``. ``matched_name`` is the holder's name on a close match."""
 
@@ -243,7 +243,7 @@ class PayeeVerification:
     proof_token: VopProofToken | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PayeeVerificationRequest:
     """One payee to verify in bulk; ``id`` is yours, echoed back in the result (generated when left out)."""
 
@@ -256,7 +256,7 @@ class PayeeVerificationRequest:
 _NO_ERROR = frozenset({"", "ERROR_UNSPECIFIED"})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkPayeeVerificationItem:
     """The verification of one payee of a bulk: ``response`` when it ran, ``error_code`` when it could not."""
 
@@ -272,7 +272,7 @@ class BulkPayeeVerificationItem:
         return self.error_code is not None and self.error_code not in _NO_ERROR
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkPayeeVerification:
     """The result of ``POST /v2/sepa/bulk_verify_payee``: one item per payee, and one proof for the whole set
     (it only covers a bulk transfer to exactly these payees)."""
@@ -289,7 +289,7 @@ class BulkPayeeVerification:
 # --- Request items ----------------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TransferBeneficiary:
     """Beneficiary data sent with a transfer instead of a ``beneficiary_id``. Qonto creates an untrusted
     beneficiary on the fly, or updates the one with the same IBAN (qonto-api.md §9)."""
@@ -315,7 +315,7 @@ def _amount(value: Decimal | str) -> Decimal:
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BulkTransferItem:
     """One transfer of ``bulk_transfers.create``. Give ``beneficiary_id`` or ``beneficiary``.
 

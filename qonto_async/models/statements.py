@@ -5,7 +5,7 @@ import attrs
 __all__ = ["Statement", "StatementFile"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class StatementFile:
     """The statement's PDF. ``file_url`` is a pre-signed URL: fetch it without any Qonto header (qonto-api.md §12)."""
 
@@ -15,7 +15,7 @@ class StatementFile:
     file_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Statement:
     """A monthly statement of one business account; ``period`` is ``MM-YYYY`` as Qonto writes it, e.g. ``08-2024``."""
 

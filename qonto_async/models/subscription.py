@@ -8,7 +8,7 @@ import attrs
 __all__ = ["MonthlyPrice", "Subscription", "SubscriptionPlan"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class MonthlyPrice:
     """``{"amount": "99.00", "currency": "EUR"}``: the amount is a decimal string, decoded to ``Decimal``."""
 
@@ -16,7 +16,7 @@ class MonthlyPrice:
     currency: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SubscriptionPlan:
     """The plan, e.g. ``code="team_business"``, ``name="Business"``, ``lineup="teams"``, ``status="active"``."""
 
@@ -29,7 +29,7 @@ class SubscriptionPlan:
     trial_ends_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Subscription:
     """The whole response. ``plan`` is ``None`` when the organization has no active core subscription (e.g. during
     a migration); Qonto sends ``plan: null`` rather than an error."""

@@ -46,13 +46,13 @@ class SupplierInvoiceStatus(enum.StrEnum):
     PAID = "paid"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceRequestTransfer:
     id: str | None = None
     initiator_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceLifecycleEvent:
     """One e-invoicing lifecycle event (``status_code`` as the e-invoicing network sends it)."""
 
@@ -62,7 +62,7 @@ class SupplierInvoiceLifecycleEvent:
     timestamp: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceMeta:
     """Metadata an integration attached at upload (``meta`` of the bulk upload) and accounting marks."""
 
@@ -72,7 +72,7 @@ class SupplierInvoiceMeta:
     accounting_recorded_source: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceActionReasons:
     """Why an action is unavailable (e.g. ``pay``: ``missing_iban``), per action."""
 
@@ -82,7 +82,7 @@ class SupplierInvoiceActionReasons:
     unarchive: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceAvailableActions:
     delete: bool | None = None
     archive: bool | None = None
@@ -91,7 +91,7 @@ class SupplierInvoiceAvailableActions:
     reasons: SupplierInvoiceActionReasons | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceApprovalWorkflow:
     approver_ids: tuple[str, ...] = ()
     supplier_invoice_request_id: str | None = None
@@ -99,7 +99,7 @@ class SupplierInvoiceApprovalWorkflow:
     last_approved_by: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceRelatedInvoice:
     id: str | None = None
     invoice_number: str | None = None
@@ -108,13 +108,13 @@ class SupplierInvoiceRelatedInvoice:
     file_name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceSuggestedTransaction:
     id: str | None = None
     score: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoice:
     """A supplier invoice. Most fields are filled in by Qonto's analysis of the file (``analyzed_at``), so any of
     them may be missing on a fresh upload. ``status`` keeps unknown values as plain strings."""
@@ -166,7 +166,7 @@ class SupplierInvoice:
     deleted_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceBulkErrorSource:
     pointer: str | None = None
 
@@ -175,7 +175,7 @@ class SupplierInvoiceBulkErrorSource:
 _KEY_POINTER: Final = re.compile(r"^/supplier_invoices/idempotency_key/([^/]+)")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceBulkError:
     """One failed item of a bulk upload: ``code``, ``detail`` and where (``source``).
 
@@ -195,7 +195,7 @@ class SupplierInvoiceBulkError:
         return None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceBulkResult:
     """What ``POST /v2/supplier_invoices/bulk`` answered: the invoices created and the items that failed.
 
@@ -237,7 +237,7 @@ def _new_key() -> str:
     return str(uuid.uuid4())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SupplierInvoiceUpload:
     """One file of a supplier-invoice bulk upload and its **per-item** idempotency key (what you send).
 

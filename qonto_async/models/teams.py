@@ -5,7 +5,7 @@ import attrs
 __all__ = ["Team"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Team:
     """A team of the organization (memberships point at it with ``team_id``)."""
 

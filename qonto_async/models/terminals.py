@@ -46,7 +46,7 @@ class TerminalPaymentStatus(enum.StrEnum):
     REFUSED = "REFUSED"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Terminal:
     """A physical payment terminal of the organization; pass its ``id`` to ``terminals.create_payment``.
 
@@ -60,7 +60,7 @@ class Terminal:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TerminalPayment:
     """A payment pushed to a terminal.
 

@@ -126,7 +126,7 @@ class ProbativeAttachmentStatus(enum.StrEnum):
     UNAVAILABLE = "unavailable"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Label:
     """A custom label; labels form lists through ``parent_id``."""
 
@@ -135,7 +135,7 @@ class Label:
     parent_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ProbativeAttachment:
     """The certified (PAdES) copy of an attachment, when Qonto has made one."""
 
@@ -146,7 +146,7 @@ class ProbativeAttachment:
     url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Attachment:
     """A file attached to a transaction.
 
@@ -163,7 +163,7 @@ class Attachment:
     probative_attachment: ProbativeAttachment | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class VatDetailItem:
     """One VAT line. Qonto sends every value here as a string; ``rate`` may be ``-1`` for an uncategorized rate."""
 
@@ -174,23 +174,23 @@ class VatDetailItem:
     rate: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class VatDetails:
     items: tuple[VatDetailItem, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TransactionLogo:
     small: str | None = None
     medium: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CashflowCategory:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CounterpartyDetails:
     """The counterparty of a transfer, income, SWIFT income, direct debit or direct debit collection.
 
@@ -204,31 +204,31 @@ class CounterpartyDetails:
     counterparty_bank_identifier_format: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CheckDetails:
     check_number: str | None = None
     check_key: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class FinancingInstallmentDetails:
     total_installments_number: int | None = None
     current_installment_number: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PagopaPaymentDetails:
     notice_number: str | None = None
     creditor_fiscal_code: str | None = None
     iuv: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DirectDebitHoldDetails:
     guarding_rate: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Transaction:
     """A movement on a bank account.
 

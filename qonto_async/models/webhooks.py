@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WebhookSubscription:
     """A subscription: where Qonto POSTs the events of ``types``.
 
@@ -79,7 +79,7 @@ class WebhookSubscription:
 # --- Event payloads (the ``data`` object) ----------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WebhookCounterparty:
     """The counterparty account of a ``v1/transactions`` payload (``transfer``, ``income``, ``direct_debit``...)."""
 
@@ -89,7 +89,7 @@ class WebhookCounterparty:
     counterparty_bank_identifier_format: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WebhookBankAccount:
     """The bank account a ``v1/transactions`` payload may embed."""
 
@@ -99,7 +99,7 @@ class WebhookBankAccount:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TransactionWebhookData:
     """``v1/transactions`` (scope ``organization.read``): a transaction was created or updated.
 
@@ -138,7 +138,7 @@ class TransactionWebhookData:
     direct_debit: WebhookCounterparty | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AccountWebhookData:
     """``v1/accounts``: a business account changed.
 
@@ -161,7 +161,7 @@ class AccountWebhookData:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OrganizationWebhookData:
     """``v1/organizations``: the organization changed (e.g. ``event="suspended"``)."""
 
@@ -182,7 +182,7 @@ class OrganizationWebhookData:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class MembershipWebhookData:
     """``v1/memberships``: a member of the organization was added, changed or removed."""
 
@@ -200,7 +200,7 @@ class MembershipWebhookData:
     kyc_status: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ConsentRevocationWebhookData:
     """``v1/consent-revocations``: the user revoked your app's access (qonto-api.md §2.2). No ``data.event``.
 
@@ -211,7 +211,7 @@ class ConsentRevocationWebhookData:
     revoked_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardWebhookData:
     """``v1/cards``: a card was created or changed. Limits are ``Decimal`` (decimal strings on the wire).
 
@@ -251,14 +251,14 @@ class CardWebhookData:
     discarded_at: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkResourceMetadata:
     """What a payment link was made for (``invoice_number`` for an invoice)."""
 
     invoice_number: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkWebhookData:
     """``v1/payment-links`` (scope ``payment_link.read``): a payment link was created or changed status."""
 
@@ -276,7 +276,7 @@ class PaymentLinkWebhookData:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkConnectionWebhookData:
     """``v1/payment-links-connections``: the payment-link provider connection changed (e.g.
     ``event="connection_enabled"``)."""
@@ -284,7 +284,7 @@ class PaymentLinkConnectionWebhookData:
     event: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BeneficiaryWebhookData:
     """``v1/beneficiaries``: a SEPA beneficiary was created, updated or deleted."""
 
@@ -299,13 +299,13 @@ class BeneficiaryWebhookData:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WebhookPhone:
     country_code: str | None = None
     number: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WebhookAddress:
     street_address: str | None = None
     zip_code: str | None = None
@@ -313,7 +313,7 @@ class WebhookAddress:
     country_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientWebhookData:
     """``v1/clients``: an invoicing client was created, updated or deleted."""
 
@@ -342,7 +342,7 @@ class ClientWebhookData:
     updated_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientInvoiceWebhookData:
     """``v1/client-invoices`` (scope ``client_invoices.read``): a client invoice was created or updated.
 
@@ -368,7 +368,7 @@ class ClientInvoiceWebhookData:
     paid_at: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TerminalPaymentWebhookData:
     """``v1/terminal-payments`` (scope ``terminal.read``): ``event`` is ``authorized`` or ``refused``.
 
@@ -402,7 +402,7 @@ class TerminalPaymentWebhookData:
 # --- Events (the envelope) -------------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class WebhookEvent:
     """What every delivery carries. ``id`` identifies the **event**: Qonto retries failed deliveries for days and
     may deliver one twice, so deduplicate on it (qonto-api.md §10).
@@ -419,91 +419,91 @@ class WebhookEvent:
     raw: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TransactionEvent(WebhookEvent):
     """``v1/transactions``."""
 
     data: TransactionWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AccountEvent(WebhookEvent):
     """``v1/accounts``."""
 
     data: AccountWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class OrganizationEvent(WebhookEvent):
     """``v1/organizations``."""
 
     data: OrganizationWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class MembershipEvent(WebhookEvent):
     """``v1/memberships``."""
 
     data: MembershipWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ConsentRevocationEvent(WebhookEvent):
     """``v1/consent-revocations``."""
 
     data: ConsentRevocationWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CardEvent(WebhookEvent):
     """``v1/cards``."""
 
     data: CardWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkEvent(WebhookEvent):
     """``v1/payment-links``."""
 
     data: PaymentLinkWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class PaymentLinkConnectionEvent(WebhookEvent):
     """``v1/payment-links-connections``."""
 
     data: PaymentLinkConnectionWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class BeneficiaryEvent(WebhookEvent):
     """``v1/beneficiaries``."""
 
     data: BeneficiaryWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientInvoiceEvent(WebhookEvent):
     """``v1/client-invoices``."""
 
     data: ClientInvoiceWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class ClientEvent(WebhookEvent):
     """``v1/clients``."""
 
     data: ClientWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TerminalPaymentEvent(WebhookEvent):
     """``v1/terminal-payments``."""
 
     data: TerminalPaymentWebhookData
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class UnknownEvent(WebhookEvent):
     """An event of a type this version does not model (e.g. a type Qonto added later): never an error.
 
