@@ -714,7 +714,7 @@ def machine() -> dict[str, Any]:
                 cpu = line.split(":", 1)[1].strip()
                 break
     versions = {}
-    for name in ("aiohttp", "attrs", "cattrs", "pydantic", "qodev-qonto-api", "httpx"):
+    for name in ("aiohttp", "attrs", "cattrs", "msgspec", "pydantic", "qodev-qonto-api", "httpx"):
         with contextlib.suppress(Exception):
             from importlib.metadata import version
 
