@@ -2,9 +2,10 @@
 
     python -m benchmarks [--quick] [--rounds R] [--only 1,2,...] [--output DIR] [--no-chart]
 
-Each figure is a ratio against a reference measured in the same run, round by round (reference and candidate
-alternate within each round), so a noisy machine moves both sides together. Each ratio is the median over the
-rounds, with the lowest and highest round beside it. FakeQonto runs in a child process on loopback
+Each figure is a ratio against a reference measured in the same run, round by round, so a noisy machine moves both
+sides together: within a round, the request and sync workloads are cut into slices that the reference and the
+candidates take in turn (``SLICES``), and the decode timings alternate. Each ratio is the median over the rounds,
+with the lowest and highest round beside it. FakeQonto runs in a child process on loopback
 (``benchmarks/_server.py``), so the server never shares the measured client's event loop or GIL.
 
 1. Request overhead: raw aiohttp against ``QontoClient`` (StaticKeyAuth, OAuthBearerAuth), small JSON response
@@ -232,9 +233,8 @@ class Server:
 # --- load helpers -------------------------------------------------------------------------------------------------
 
 
-async def _throughput(call: Callable[[], Awaitable[object]], total: int, concurrency: int) -> float:
-    """Requests/s of ``total`` calls with ``concurrency`` in flight, after one warm-up call per worker."""
-    await asyncio.gather(*(call() for _ in range(concurrency)))
+async def _timed(call: Callable[[], Awaitable[object]], total: int, concurrency: int) -> float:
+    """Seconds taken by ``total`` calls with ``concurrency`` in flight."""
     remaining = total
 
     async def worker() -> None:
@@ -245,7 +245,18 @@ async def _throughput(call: Callable[[], Awaitable[object]], total: int, concurr
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return total / (time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+async def _throughput(call: Callable[[], Awaitable[object]], total: int, concurrency: int) -> float:
+    """Requests/s of ``total`` calls with ``concurrency`` in flight, after one warm-up call per worker."""
+    await asyncio.gather(*(call() for _ in range(concurrency)))
+    return total / await _timed(call, total, concurrency)
+
+
+# Each side's share of a round is measured in this many slices, taken in turn (who goes first rotates), so that a
+# change of machine speed during the round (a shared VM's neighbours) weighs on every side alike.
+SLICES = 4
 
 
 def _raw_session(server: Server) -> aiohttp.ClientSession:
@@ -277,23 +288,34 @@ def _qodev() -> Any:
 
 
 async def _request_round(server: Server, total: int, concurrency: int, qodev: Any) -> dict[str, float]:
+    """Requests/s of each client on the same workload, their slices interleaved (see :data:`SLICES`)."""
     url = f"{server.base}/v2/organization"
-    out: dict[str, float] = {}
-    async with _raw_session(server) as http:
+    async with contextlib.AsyncExitStack() as stack:
+        http = await stack.enter_async_context(_raw_session(server))
 
         async def raw() -> object:
             return await _raw_get_json(http, url)
 
-        out["raw aiohttp"] = await _throughput(raw, total, concurrency)
-    for label, auth in (("StaticKeyAuth", server.static_auth()), ("OAuthBearerAuth", server.oauth())):
-        async with QontoClient(auth=auth, environment=server.environment, retry=RetryPolicy.disabled()) as qonto:
-            out[label] = await _throughput(qonto.organization.get, total, concurrency)
-    if qodev is not None:
-        async with qodev.QontoClient(
-            login=server.login, secret_key=server.secret_key, base_url=f"{server.base}/v2"
-        ) as other:
-            out["qodev-qonto-api"] = await _throughput(other.get_organization, total, concurrency)
-    return out
+        calls: dict[str, Callable[[], Awaitable[object]]] = {"raw aiohttp": raw}
+        for label, auth in (("StaticKeyAuth", server.static_auth()), ("OAuthBearerAuth", server.oauth())):
+            qonto = await stack.enter_async_context(
+                QontoClient(auth=auth, environment=server.environment, retry=RetryPolicy.disabled())
+            )
+            calls[label] = qonto.organization.get
+        if qodev is not None:
+            other = await stack.enter_async_context(
+                qodev.QontoClient(login=server.login, secret_key=server.secret_key, base_url=f"{server.base}/v2")
+            )
+            calls["qodev-qonto-api"] = other.get_organization
+        for call in calls.values():  # every pool warm before any timing
+            await asyncio.gather(*(call() for _ in range(concurrency)))
+        labels = list(calls)
+        per_slice = max(concurrency, total // SLICES)  # at least one call per worker
+        seconds = dict.fromkeys(labels, 0.0)
+        for n in range(SLICES):
+            for label in labels[n % len(labels) :] + labels[: n % len(labels)]:
+                seconds[label] += await _timed(calls[label], per_slice, concurrency)
+    return {label: per_slice * SLICES / seconds[label] for label in labels}
 
 
 def bench_requests(
@@ -622,15 +644,19 @@ def bench_sync(server: Server, sizes: Sizes) -> list[Result]:
     import bench_sync as bs
 
     auth = server.static_auth()
+    per_slice = max(1, sizes.sync_requests // SLICES // 32) * 32  # whole rounds of the 32 threads
     per_round = []
     for n in range(sizes.rounds):
-        pair = {}
-        for side in ("async", "sync") if n % 2 == 0 else ("sync", "async"):
-            if side == "async":
-                pair[side] = asyncio.run(bs.run_async(server.environment, auth, sizes.sync_requests, 32))
-            else:
-                pair[side] = bs.run_sync(server.environment, auth, sizes.sync_requests, 32)
-        per_round.append(pair)
+        # Slices taken in turn, as in bench_requests; each slice's client is new, warmed before the clock starts.
+        seconds = {"async": 0.0, "sync": 0.0}
+        for k in range(SLICES):
+            for side in ("async", "sync") if (n + k) % 2 == 0 else ("sync", "async"):
+                if side == "async":
+                    rate = asyncio.run(bs.run_async(server.environment, auth, per_slice, 32))
+                else:
+                    rate = bs.run_sync(server.environment, auth, per_slice, 32)
+                seconds[side] += per_slice / rate
+        per_round.append({side: per_slice * SLICES / spent for side, spent in seconds.items()})
     return [
         Result(
             id="5",
