@@ -76,7 +76,8 @@ def loads(body: bytes | str) -> Any:
     """
     try:
         return _fast_loads(body)
-    except msgspec.DecodeError:
+    except ValueError:
+        # msgspec.DecodeError, or UnicodeEncodeError for a str holding a lone surrogate: json decides.
         pass
     if isinstance(body, bytes | bytearray):
         # What json.loads does with bytes, minus building a JSONDecoder and its scanner on every call.

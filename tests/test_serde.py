@@ -518,6 +518,7 @@ def test_page_meta() -> None:
         ('{"a": 1.5}'.encode("utf-16"), {"a": Decimal("1.5")}),
         ('{"a": 1.5}'.encode("utf-32-le"), {"a": Decimal("1.5")}),
         (b'{"a": "\\ud800"}', {"a": "\ud800"}),  # a lone surrogate escape
+        ('{"a": "\ud800"}', {"a": "\ud800"}),  # a str holding a lone surrogate, which UTF-8 cannot encode
     ],
 )
 def test_loads_reads_numbers_with_a_fraction_as_exact_decimals(body: bytes | str, expected: Any) -> None:
