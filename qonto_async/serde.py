@@ -71,18 +71,26 @@ def loads(body: bytes | str) -> Any:
     decoders skip a conversion on the hot path.
 
     msgspec's C parser reads UTF-8 JSON, handing each fractional number's exact text to ``Decimal``. What it refuses
-    and the standard library still reads (a byte-order mark, UTF-16 or UTF-32, ``NaN``, a lone surrogate escape) is
-    parsed again by :mod:`json`, so every body parses as it always did; invalid JSON raises ``ValueError``.
+    and the standard library still reads (a byte-order mark, UTF-16 or UTF-32, ``NaN``, a lone surrogate) is parsed
+    again by :mod:`json`, so every body parses as it always did. Whatever is not JSON raises ``ValueError``,
+    including a number whose exponent ``Decimal`` cannot hold (e.g. ``1e99999999999999999999``).
     """
     try:
         return _fast_loads(body)
-    except ValueError:
-        # msgspec.DecodeError, or UnicodeEncodeError for a str holding a lone surrogate: json decides.
+    except (msgspec.DecodeError, ValueError):
+        # msgspec.DecodeError (a ValueError only since msgspec 0.21), or UnicodeEncodeError for a str holding a
+        # lone surrogate: the standard library decides.
         pass
-    if isinstance(body, bytes | bytearray):
-        # What json.loads does with bytes, minus building a JSONDecoder and its scanner on every call.
-        return _decode_json(body.decode(json.detect_encoding(body), "surrogatepass"))
-    return _decode_json(body)
+    except InvalidOperation:
+        pass  # an exponent out of Decimal's range, possibly before some other damage: json reports either
+    try:
+        if isinstance(body, bytes | bytearray | memoryview):
+            # What json.loads does with bytes, minus building a JSONDecoder and its scanner on every call.
+            raw = bytes(body)
+            return _decode_json(raw.decode(json.detect_encoding(raw), "surrogatepass"))
+        return _decode_json(body)
+    except InvalidOperation:
+        raise ValueError("a number in the JSON body is out of range (its exponent is too large)") from None
 
 
 _fast_loads: Final = msgspec.json.Decoder(float_hook=Decimal).decode
@@ -411,19 +419,23 @@ def _can_fill_slots(cls: type, fields: tuple[attrs.Attribute[Any], ...]) -> bool
 
 
 def _mutable_twin(cls: type) -> type | None:
-    """A class with ``cls``'s layout whose attributes can be assigned, or None when CPython will not allow it.
+    """A class with ``cls``'s layout whose attributes can be assigned, or None when it cannot be used.
 
     The generated function fills a twin instance with plain attribute stores (specialised by the interpreter, several
     times cheaper than calling each slot descriptor's ``__set__``), then turns it into a ``cls`` by assigning
     ``__class__``. CPython allows that assignment only between classes of identical layout: the same base and the
     same slots, and no ``__weakref__`` slot (the models are declared with ``weakref_slot=False`` for this). The
-    result is the very instance ``__init__`` would build (checked by :func:`_can_fill_slots`). The twin never leaves
-    the generated function, and it is built with ``type()`` from the same bases, so a base's
-    ``__init_subclass__`` would see it: models have none.
+    result is the very instance ``__init__`` would build (checked by :func:`_can_fill_slots`).
+
+    Only for classes whose sole base is ``object``: a twin of a subclass would have to share its bases, and so would
+    show up in a base's ``__subclasses__()`` (which cattrs' ``include_subclasses`` reads) and run its
+    ``__init_subclass__``. Those classes (the webhook events) keep the slot-descriptor path.
     """
+    if cls.__bases__ != (object,):
+        return None
     own = cls.__dict__.get("__slots__", ())
     namespace = {"__slots__": tuple(own), "__setattr__": object.__setattr__, "__module__": cls.__module__}
-    twin = type(f"_Mutable{cls.__name__}", cls.__bases__, namespace)
+    twin = type(f"_Mutable{cls.__name__}", (object,), namespace)
     probe: object = object.__new__(twin)
     try:
         probe.__class__ = cls

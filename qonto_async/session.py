@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import inspect
 import io
@@ -104,18 +105,19 @@ class Timeout:
 
     connect: float | None = attrs.field(default=10.0, validator=_positive_or_none)
     total: float | None = attrs.field(default=60.0, validator=_positive_or_none)
-    # Built once: every attempt of every request hands it to aiohttp.
-    _client_timeout: aiohttp.ClientTimeout = attrs.field(init=False, repr=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        # sock_connect, not connect: aiohttp's `connect` also counts the wait for a free pooled connection, which
-        # would turn a busy pool into timeouts (and retries, adding load).
-        object.__setattr__(
-            self, "_client_timeout", aiohttp.ClientTimeout(total=self.total, sock_connect=self.connect)
-        )
 
     def _aiohttp(self) -> aiohttp.ClientTimeout:
-        return self._client_timeout
+        return _client_timeout(self.total, self.connect)
+
+
+@functools.lru_cache(maxsize=64)
+def _client_timeout(total: float | None, connect: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's timeout for one attempt, built once per pair of values (every attempt of every request needs one).
+
+    sock_connect, not connect: aiohttp's ``connect`` also counts the wait for a free pooled connection, which would
+    turn a busy pool into timeouts (and retries, adding load).
+    """
+    return aiohttp.ClientTimeout(total=total, sock_connect=connect)
 
 
 def _timeout(value: Timeout | float | None) -> Timeout:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import pickle
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import attrs
 import pytest
 from aioresponses import aioresponses
 
@@ -34,7 +36,8 @@ from qonto_async import (
     ValidationError,
     capture_responses,
 )
-from qonto_async.session import USER_AGENT, QontoSession, Request
+from qonto_async.serde import unstructure
+from qonto_async.session import USER_AGENT, QontoSession, Request, Timeout
 from tests.conftest import sent_requests
 
 API = PRODUCTION.api_url
@@ -611,3 +614,14 @@ async def test_transport_errors_carry_no_url_query_nor_credentials(
     assert err.__cause__ is None
     assert err.__suppress_context__
     assert "FR7612345" not in str(err)
+
+
+def test_timeout_hands_aiohttp_one_cached_client_timeout_and_stays_two_fields() -> None:
+    timeout = Timeout(connect=5, total=30)
+    built = timeout._aiohttp()
+    assert (built.total, built.sock_connect, built.connect) == (30, 5, None)  # never the pool wait
+    assert Timeout(connect=5, total=30)._aiohttp() is built  # built once per pair of values
+    assert [f.name for f in attrs.fields(Timeout)] == ["connect", "total"]
+    assert unstructure(timeout) == {"connect": 5, "total": 30}
+    assert pickle.loads(pickle.dumps(timeout))._aiohttp() is built
+    assert attrs.evolve(timeout, total=7)._aiohttp().total == 7
