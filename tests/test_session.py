@@ -510,6 +510,12 @@ async def test_production_redirect_is_not_followed(session: QontoSession, mocked
         (b"", "application/json", "empty"),
         (b'{"trunc', "application/json", "not JSON"),
         (b"<html></html>", "text/html", "HTML"),
+        # A number Decimal cannot hold: a decode error, not decimal.InvalidOperation.
+        (
+            b'{"organization": {"id": "o", "legal_share_capital": 1e99999999999999999999}}',
+            "application/json",
+            "JSON",
+        ),
     ],
 )
 async def test_bad_success_bodies_raise_decode_errors(
