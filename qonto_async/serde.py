@@ -77,12 +77,10 @@ def loads(body: bytes | str) -> Any:
     """
     try:
         return _fast_loads(body)
-    except (msgspec.DecodeError, ValueError):
-        # msgspec.DecodeError (a ValueError only since msgspec 0.21), or UnicodeEncodeError for a str holding a
-        # lone surrogate: the standard library decides.
+    except (msgspec.DecodeError, ValueError, InvalidOperation):
+        # msgspec.DecodeError (a ValueError only since msgspec 0.21), UnicodeEncodeError for a str holding a lone
+        # surrogate, or an exponent out of Decimal's range (maybe before other damage): the standard library decides.
         pass
-    except InvalidOperation:
-        pass  # an exponent out of Decimal's range, possibly before some other damage: json reports either
     try:
         if isinstance(body, bytes | bytearray | memoryview):
             # What json.loads does with bytes, minus building a JSONDecoder and its scanner on every call.
