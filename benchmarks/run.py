@@ -248,12 +248,6 @@ async def _timed(call: Callable[[], Awaitable[object]], total: int, concurrency:
     return time.perf_counter() - started
 
 
-async def _throughput(call: Callable[[], Awaitable[object]], total: int, concurrency: int) -> float:
-    """Requests/s of ``total`` calls with ``concurrency`` in flight, after one warm-up call per worker."""
-    await asyncio.gather(*(call() for _ in range(concurrency)))
-    return total / await _timed(call, total, concurrency)
-
-
 # Each side's share of a round is measured in this many slices, taken in turn (forward, then backward), so that a
 # change of machine speed during the round (a shared VM's neighbours) weighs on every side alike. Even.
 SLICES = 4
@@ -596,9 +590,10 @@ def bench_iterate(server: Server, sizes: Sizes, qodev: Any) -> list[Result]:
 # --- 4. refresh storm ---------------------------------------------------------------------------------------------
 
 
-async def _storm_round(server: Server, size: int) -> dict[str, float]:
-    """``size`` concurrent requests on a new client with a fresh token, then on a new client whose token expired on
-    arrival: both open their pool's connections, so the difference is the refresh (one token call for all)."""
+async def _storm_round(server: Server, size: int, storm_first: bool) -> dict[str, float]:
+    """``size`` concurrent requests on a new client with a fresh token, and on a new client whose token expired on
+    arrival (in either order): both open their pool's connections, so the difference is the refresh (one token call
+    for all)."""
 
     async def burst(auth: OAuthBearerAuth) -> float:
         async with QontoClient(auth=auth, environment=server.environment, retry=RetryPolicy.disabled()) as qonto:
@@ -606,15 +601,17 @@ async def _storm_round(server: Server, size: int) -> dict[str, float]:
             await asyncio.gather(*(qonto.organization.get() for _ in range(size)))
             return time.perf_counter() - started
 
-    fresh = await burst(server.oauth())
+    fresh = 0.0 if storm_first else await burst(server.oauth())
     before = server.refresh_calls()
     storm = await burst(server.oauth(expires_in=0))
     calls = server.refresh_calls() - before
+    if storm_first:
+        fresh = await burst(server.oauth())
     return {"storm_s": storm, "fresh_s": fresh, "token_calls": calls}
 
 
 def bench_storm(server: Server, sizes: Sizes) -> list[Result]:
-    rounds = [asyncio.run(_storm_round(server, sizes.storm)) for _ in range(sizes.rounds)]
+    rounds = [asyncio.run(_storm_round(server, sizes.storm, storm_first=n % 2 == 1)) for n in range(sizes.rounds)]
     calls = [int(r["token_calls"]) for r in rounds]
     return [
         Result(
