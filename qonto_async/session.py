@@ -30,7 +30,7 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Final, Generic, TypeVar
@@ -55,6 +55,7 @@ from qonto_async.errors import (
     PermissionDeniedError,
     QontoConnectionError,
     QontoDeprecationWarning,
+    QontoError,
     QontoTimeoutError,
     RateLimitError,
     ResponseDecodeError,
@@ -437,6 +438,30 @@ def _check_presigned_url(url: object) -> str:
 ErrorMapper = Callable[[str, str, _Sent, "str | None"], Exception]
 
 
+def _transport_failure(
+    exc: BaseException, http: aiohttp.ClientSession, method: str, url: str, timeout: aiohttp.ClientTimeout
+) -> QontoError | None:
+    """What an exception of one exchange means, or None for one that is not about the transport (re-raised as
+    it is). Raised ``from None``: aiohttp's exception carries the full URL (query included) and, through its
+    request_info, the Authorization header; neither may travel on in the exception chain."""
+    if isinstance(exc, TimeoutError):  # aiohttp's own timeouts are ClientErrors too
+        return QontoTimeoutError(
+            f"{method} {_redact_url(url)} timed out (connect {timeout.connect}s, total {timeout.total}s)",
+            method=method,
+            url=_redact_url(url),
+        )
+    if http.closed:
+        # aiohttp raises a bare RuntimeError("Session is closed") for a session closed under us.
+        return ClientClosedError("this Qonto client was closed while the request was in progress")
+    if isinstance(exc, aiohttp.ClientError):
+        return QontoConnectionError(
+            f"{method} {_redact_url(url)} failed: {type(exc).__name__}: {_QUERY.sub('?…', str(exc))}",
+            method=method,
+            url=_redact_url(url),
+        )
+    return None
+
+
 class QontoSession:
     """Owns the connection pool and runs every request through one loop. Used by ``QontoClient``.
 
@@ -545,9 +570,18 @@ class QontoSession:
 
     # -- the API ------------------------------------------------------------------------------------------------
 
-    async def request(self, req: Request[T], options: RequestOptions | None = None) -> T:
-        """Send ``req`` through the loop and return its decoded result."""
+    def request(self, req: Request[T], options: RequestOptions | None = None) -> Coroutine[Any, Any, T]:
+        """Send ``req`` through the loop and return its decoded result (a coroutine: await it).
+
+        A JSON call gets the request coroutine itself, not one wrapping it: every resumption of a call passes
+        through each coroutine frame between the task and the socket. Nothing runs before the await.
+        """
         opts = options if options is not None else self.options
+        if req.dest is None and req.presigned_url is None:
+            return self._request(req, opts, None)
+        return self._request_file(req, opts)
+
+    async def _request_file(self, req: Request[T], opts: RequestOptions) -> T:
         sink = _FileSink(_check_dest(req.dest)) if req.dest is not None else None
         try:
             if req.presigned_url is not None:
@@ -701,9 +735,10 @@ class QontoSession:
         """``external``: the URL is not Qonto's (a pre-signed file URL): sent exactly as given, and the sandbox
         gate checks (which read an HTML answer as a missing staging token) do not apply."""
         http = self._open()
+        loop = self._loop  # the running loop: _open() checked
+        assert loop is not None
         policy = opts.retry
         full_timeout = opts.timeout._aiohttp()
-        loop = asyncio.get_running_loop()
         started = loop.time()
         attempt = 0
         retries = 0
@@ -740,22 +775,38 @@ class QontoSession:
             if debug:
                 _log.debug("-> %s %s attempt %d", method, _redact_url(url), attempt)
             t0 = time.monotonic()
+            # The exchange itself, inline rather than in a coroutine of its own (see request()).
             try:
-                sent = await self._send(
-                    http, method, url, params, body, attempt_headers, timeout, sink=sink, external=external
-                )
-            except TransportError as exc:
+                async with http.request(
+                    method,
+                    URL(url, encoded=True) if external else url,
+                    params=params or None,
+                    data=body() if callable(body) else body,
+                    headers=attempt_headers,
+                    # DESIGN §6: never follow redirects; credentials must not travel to another host.
+                    allow_redirects=False,
+                    timeout=timeout,
+                ) as resp:
+                    if sink is not None and 200 <= resp.status < 300:
+                        sent = await self._stream(resp, sink)
+                    else:
+                        sent = _Sent(resp.status, resp.headers, await resp.read())
+            except (RuntimeError, TimeoutError, aiohttp.ClientError) as exc:
+                failure = _transport_failure(exc, http, method, url, timeout)
+                if failure is None:
+                    raise
                 delay = policy.backoff(retries + 1)
                 if (
-                    retry_safe
+                    isinstance(failure, TransportError)
+                    and retry_safe
                     and policy.retry_connection_errors
                     and self._may_retry(policy, retries, started, delay)
                 ):
                     retries += 1
-                    _log.info("%s; retry %d in %.2fs", exc, retries, delay)
+                    _log.info("%s; retry %d in %.2fs", failure, retries, delay)
                     await self._sleep(delay)
                     continue
-                raise
+                raise failure from None
             elapsed = time.monotonic() - t0
             status = sent.status
             trace_id = sent.headers.get(TRACE_ID_HEADER)
@@ -823,58 +874,6 @@ class QontoSession:
             return False
         spent = asyncio.get_running_loop().time() - started
         return spent + delay <= policy.total_timeout
-
-    async def _send(
-        self,
-        http: aiohttp.ClientSession,
-        method: str,
-        url: str,
-        params: Sequence[tuple[str, str]],
-        body: _Body,
-        headers: Mapping[str, str],
-        timeout: aiohttp.ClientTimeout,
-        *,
-        sink: _FileSink | None = None,
-        external: bool = False,
-    ) -> _Sent:
-        data = body() if callable(body) else body
-        target: str | URL = URL(url, encoded=True) if external else url
-        try:
-            async with http.request(
-                method,
-                target,
-                params=params or None,
-                data=data,
-                headers=headers,
-                # DESIGN §6: never follow redirects; credentials must not travel to another host.
-                allow_redirects=False,
-                timeout=timeout,
-            ) as resp:
-                if sink is not None and 200 <= resp.status < 300:
-                    return await self._stream(resp, sink)
-                payload = await resp.read()
-                return _Sent(resp.status, resp.headers, payload)
-        except RuntimeError:
-            # aiohttp raises a bare RuntimeError("Session is closed") for a session closed under us.
-            if http.closed:
-                raise ClientClosedError("this Qonto client was closed while the request was in progress") from None
-            raise
-        except TimeoutError:
-            raise QontoTimeoutError(
-                f"{method} {_redact_url(url)} timed out (connect {timeout.connect}s, total {timeout.total}s)",
-                method=method,
-                url=_redact_url(url),
-            ) from None
-        except aiohttp.ClientError as exc:
-            if http.closed:
-                raise ClientClosedError("this Qonto client was closed while the request was in progress") from None
-            # `from None`: aiohttp's exception carries the full URL (query included) and, through its
-            # request_info, the Authorization header; neither may travel on in the exception chain.
-            raise QontoConnectionError(
-                f"{method} {_redact_url(url)} failed: {type(exc).__name__}: {_QUERY.sub('?…', str(exc))}",
-                method=method,
-                url=_redact_url(url),
-            ) from None
 
     @staticmethod
     async def _stream(resp: aiohttp.ClientResponse, sink: _FileSink) -> _Sent:

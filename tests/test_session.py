@@ -19,6 +19,7 @@ from qonto_async import (
     APIError,
     AuthenticationError,
     ClientClosedError,
+    ConfigurationError,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
@@ -270,6 +271,37 @@ async def test_timeouts_are_wrapped_and_retried_for_gets(session: QontoSession, 
     with pytest.raises(QontoTimeoutError) as info:
         await session.request(get())
     assert not isinstance(info.value, aiohttp.ClientError)
+
+
+async def test_an_error_that_is_not_the_transports_propagates_as_it_is(
+    session: QontoSession, mocked: aioresponses
+) -> None:
+    mocked.get(f"{API}/v2/organization", exception=RuntimeError("a bug elsewhere"))
+    with pytest.raises(RuntimeError, match="a bug elsewhere") as info:
+        await session.request(get())
+    assert not isinstance(info.value, ClientClosedError)
+    assert len(sent_requests(mocked)) == 1  # not a transport failure: never retried
+
+
+async def test_a_timeout_while_closing_is_still_a_timeout(session: QontoSession, mocked: aioresponses) -> None:
+    # aiohttp's timeouts are ClientErrors too; what failed is the time budget, whatever the session's state.
+    async def close_then_time_out(url: Any, **kwargs: Any) -> None:
+        await session._open().close()
+        raise aiohttp.ServerTimeoutError("slow")
+
+    mocked.get(f"{API}/v2/organization", callback=close_then_time_out)
+    with pytest.raises(QontoTimeoutError):
+        await session.request(get(), session.options.__class__(retry=RetryPolicy.disabled()))
+
+
+async def test_request_runs_nothing_before_it_is_awaited(session: QontoSession, mocked: aioresponses) -> None:
+    # A bad destination is reported when the call runs, as for any coroutine, not when it is created.
+    pending = session.request(Request(method="GET", path="/v2/x", raw=True, dest=42))  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="dest must be a file path"):
+        await pending
+    pending = session.request(get())
+    pending.close()
+    assert sent_requests(mocked) == []
 
 
 async def test_connection_errors_are_wrapped(session: QontoSession, mocked: aioresponses) -> None:

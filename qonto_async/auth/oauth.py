@@ -23,7 +23,8 @@ import inspect
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from qonto_async.auth._base import AuthContext, TokenEndpoint
@@ -101,6 +102,8 @@ class OAuthBearerAuth:
         self._store: TokenStore = token_store if token_store is not None else MemoryTokenStore(token)
         self._store_checked = token_store is None
         self._leeway = float(leeway)
+        self._leeway_delta = timedelta(seconds=self._leeway)
+        self._headers: tuple[OAuthToken | None, Mapping[str, str]] = (None, MappingProxyType({}))
         self._on_token_refreshed = on_token_refreshed
         self._clock = clock
         # One lock per event loop: an asyncio.Lock binds to the first loop that waits on it, and one auth object
@@ -136,9 +139,15 @@ class OAuthBearerAuth:
 
     async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
         token = self._token
-        if not self._store_checked or token.expires_within(self._leeway, now=self._clock()):
+        # token.expires_within(leeway), inline: this runs on every attempt of every call.
+        if not self._store_checked or token.expires_at - self._clock() <= self._leeway_delta:
             token = await self._refresh(ctx.token_endpoint, stale=token, force=False)
-        return {"Authorization": f"Bearer {token.access_token}"}
+        sent_for, headers = self._headers
+        if sent_for is not token:
+            # Built once per token pair; the session only reads it.
+            headers = MappingProxyType({"Authorization": f"Bearer {token.access_token}"})
+            self._headers = (token, headers)
+        return headers
 
     async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
         current = self._token

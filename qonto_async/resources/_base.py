@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Coroutine, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -88,8 +88,10 @@ class Resource:
     def __init__(self, client: QontoClient) -> None:
         self._client = client
 
-    async def _send(self, request: Request[T]) -> T:
-        return await self._client._send(request)
+    def _send(self, request: Request[T]) -> Coroutine[Any, Any, T]:
+        # The client's coroutine itself, not one wrapping it: every resumption of a call passes through each
+        # coroutine frame between the task and the socket, and this one would add nothing.
+        return self._client._send(request)
 
 
 def check_id(name: str, value: object) -> str:
