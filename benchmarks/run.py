@@ -87,10 +87,10 @@ class Sizes:
 FULL = Sizes(
     rounds=3,
     requests_c1=1500,
-    requests_c64=4000,
+    requests_c64=12_000,
     transactions=100_000,
     storm=1000,
-    sync_requests=4000,
+    sync_requests=8000,
     decode_number=20,
     decode_repeat=5,
     import_runs=9,
@@ -304,13 +304,18 @@ async def _request_round(server: Server, total: int, concurrency: int, qodev: An
         for call in calls.values():  # every pool warm before any timing
             await asyncio.gather(*(call() for _ in range(concurrency)))
         labels = list(calls)
-        per_slice = max(concurrency, total // SLICES)  # at least one call per worker
+        # At least one call per worker. qodev-qonto-api is an order of magnitude slower at concurrency 64 (it is only
+        # reported, without a target): a quarter of the calls measures it well enough and keeps the run short.
+        per_slice = {
+            label: max(concurrency, total // SLICES // (4 if label == "qodev-qonto-api" else 1))
+            for label in labels
+        }
         seconds = dict.fromkeys(labels, 0.0)
         for n in range(SLICES):
             # Forward, then backward: over each pair of slices every client has the same average position.
             for label in labels if n % 2 == 0 else labels[::-1]:
-                seconds[label] += await _timed(calls[label], per_slice, concurrency)
-    return {label: per_slice * SLICES / seconds[label] for label in labels}
+                seconds[label] += await _timed(calls[label], per_slice[label], concurrency)
+    return {label: per_slice[label] * SLICES / seconds[label] for label in labels}
 
 
 def bench_requests(
