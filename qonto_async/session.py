@@ -42,7 +42,7 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from qonto_async._version import __version__
-from qonto_async.auth._base import AuthContext, AuthStrategy
+from qonto_async.auth._base import CURRENT_HEADERS, AuthContext, AuthStrategy
 from qonto_async.environments import Environment, _is_loopback
 from qonto_async.errors import (
     TRACE_ID_HEADER,
@@ -293,7 +293,7 @@ def _redact_url(url: str) -> str:
 class _Sent:
     """One attempt's raw outcome. ``streamed`` is the byte count when the body went to a :class:`_FileSink`."""
 
-    __slots__ = ("body", "content_type", "headers", "status", "streamed")
+    __slots__ = ("body", "headers", "status", "streamed")
 
     def __init__(
         self, status: int, headers: CIMultiDictProxy[str], body: bytes, streamed: int | None = None
@@ -302,7 +302,11 @@ class _Sent:
         self.headers = headers
         self.body = body
         self.streamed = streamed
-        self.content_type = headers.get("Content-Type", "").lower()
+
+    @property
+    def content_type(self) -> str:
+        """Lower-cased; read only by the checks that need it (errors, the sandbox gate), not on every success."""
+        return self.headers.get("Content-Type", "").lower()
 
 
 # A request body: bytes sent as they are on every attempt, or a factory building a fresh multipart body per
@@ -751,13 +755,16 @@ class QontoSession:
                 raise ClientClosedError("this Qonto client was closed while the request was in progress")
             attempt += 1
             ctx: AuthContext | None = None
-            auth_headers: Mapping[str, str] = {}
+            auth_headers: Mapping[str, str] | None = {}
             attempt_headers = headers
             if auth is not None:
-                ctx = AuthContext(
-                    method=method, url=url, attempt=attempt, environment=self.environment, token_endpoint=self
-                )
-                auth_headers = await auth.headers(ctx)
+                current = CURRENT_HEADERS.get(type(auth))
+                auth_headers = current(auth) if current is not None else None
+                if auth_headers is None:
+                    ctx = AuthContext(
+                        method=method, url=url, attempt=attempt, environment=self.environment, token_endpoint=self
+                    )
+                    auth_headers = await auth.headers(ctx)
                 attempt_headers = {**headers, **auth_headers}
             # The whole call, refreshes and retries included, stays within policy.total_timeout: each attempt
             # gets at most what is left of it.
@@ -842,8 +849,12 @@ class QontoSession:
                 ):
                     raise self._staging_error(method, url, sent, trace_id, idempotency_key)
                 return sent
-            if status == 401 and auth is not None and ctx is not None and not reauthenticated:
+            if status == 401 and auth is not None and auth_headers is not None and not reauthenticated:
                 reauthenticated = True
+                if ctx is None:
+                    ctx = AuthContext(
+                        method=method, url=url, attempt=attempt, environment=self.environment, token_endpoint=self
+                    )
                 if await auth.on_unauthorized(ctx, auth_headers):
                     continue
             error = map_error(method, url, sent, idempotency_key)

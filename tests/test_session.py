@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import pickle
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -37,6 +37,7 @@ from qonto_async import (
     ValidationError,
     capture_responses,
 )
+from qonto_async.auth._base import CURRENT_HEADERS, AuthContext
 from qonto_async.serde import unstructure
 from qonto_async.session import USER_AGENT, QontoSession, Request, Timeout
 from tests.conftest import sent_requests
@@ -271,6 +272,56 @@ async def test_timeouts_are_wrapped_and_retried_for_gets(session: QontoSession, 
     with pytest.raises(QontoTimeoutError) as info:
         await session.request(get())
     assert not isinstance(info.value, aiohttp.ClientError)
+
+
+async def test_a_strategy_that_overrides_headers_is_asked_through_it(
+    no_sleep: Callable[[float], Awaitable[None]], mocked: aioresponses
+) -> None:
+    # The built-in strategies are read synchronously while no refresh is due (CURRENT_HEADERS, keyed by exact
+    # type); a subclass that overrides headers() must still be called, with its AuthContext, on every attempt.
+    seen: list[AuthContext] = []
+
+    class Tagged(StaticKeyAuth):
+        async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
+            seen.append(ctx)
+            return {**await super().headers(ctx), "X-Tag": f"attempt-{ctx.attempt}"}
+
+    url = f"{API}/v2/organization"
+    mocked.get(url, status=503)
+    mocked.get(url, payload={"ok": 1})
+    async with QontoSession(
+        environment=PRODUCTION, auth=Tagged(login=LOGIN, secret_key=SECRET), sleep=no_sleep
+    ) as tagged:
+        assert await tagged.request(get()) == {"ok": 1}
+    sent = [kwargs["headers"] for _, _, kwargs in sent_requests(mocked)]
+    assert [h["X-Tag"] for h in sent] == ["attempt-1", "attempt-2"]
+    assert all(h["Authorization"] == f"{LOGIN}:{SECRET}" for h in sent)
+    assert [(c.method, c.attempt) for c in seen] == [("GET", 1), ("GET", 2)]
+
+
+async def test_a_401_hands_on_unauthorized_a_context_even_on_the_fast_path(
+    no_sleep: Callable[[float], Awaitable[None]], mocked: aioresponses
+) -> None:
+    calls: list[tuple[AuthContext, Mapping[str, str]]] = []
+
+    class Watched(StaticKeyAuth):
+        async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
+            calls.append((ctx, sent_headers))
+            return False
+
+    # Watched overrides only on_unauthorized: its headers() is StaticKeyAuth's, yet the exact-type key keeps it
+    # off the fast path; the built-in StaticKeyAuth itself takes it (CURRENT_HEADERS).
+    assert type(StaticKeyAuth(login=LOGIN, secret_key=SECRET)) in CURRENT_HEADERS
+    assert Watched not in CURRENT_HEADERS
+    mocked.get(f"{API}/v2/organization", status=401, payload={"errors": [{"code": "unauthorized"}]})
+    async with QontoSession(
+        environment=PRODUCTION, auth=Watched(login=LOGIN, secret_key=SECRET), sleep=no_sleep
+    ) as watched:
+        with pytest.raises(AuthenticationError):
+            await watched.request(get())
+    [(ctx, sent_headers)] = calls
+    assert (ctx.method, ctx.url, ctx.attempt) == ("GET", f"{API}/v2/organization", 1)
+    assert sent_headers["Authorization"] == f"{LOGIN}:{SECRET}"
 
 
 async def test_an_error_that_is_not_the_transports_propagates_as_it_is(

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
 if TYPE_CHECKING:
     from qonto_async.environments import Environment
+
+
+# The built-in strategies whose headers() is, while no refresh is due, a plain read: the session asks them
+# synchronously, without an AuthContext or a coroutine per attempt (a call's own cost at high concurrency). The
+# function returns None when headers() has work to do (a refresh), and the session then calls headers() as usual.
+# Keyed by exact type: a subclass that overrides headers() is always asked through it.
+CURRENT_HEADERS: dict[type, Callable[[Any], Mapping[str, str] | None]] = {}
 
 
 class TokenEndpoint(Protocol):

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from qonto_async.auth._base import AuthContext, TokenEndpoint
+from qonto_async.auth._base import CURRENT_HEADERS, AuthContext, TokenEndpoint
 from qonto_async.auth.tokens import MemoryTokenStore, OAuthToken, TokenStore
 from qonto_async.errors import ConfigurationError, OAuthError, TokenStoreError
 
@@ -138,10 +138,20 @@ class OAuthBearerAuth:
         raise TypeError("OAuthBearerAuth cannot be pickled: it holds a client secret and tokens.")
 
     async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
+        current = self._current_headers()
+        if current is not None:
+            return current
+        return self._headers_for(await self._refresh(ctx.token_endpoint, stale=self._token, force=False))
+
+    def _current_headers(self) -> Mapping[str, str] | None:
+        """The current token's headers, or None when a refresh is due (or the store was not read yet)."""
         token = self._token
         # token.expires_within(leeway), inline: this runs on every attempt of every call.
         if not self._store_checked or token.expires_at - self._clock() <= self._leeway_delta:
-            token = await self._refresh(ctx.token_endpoint, stale=token, force=False)
+            return None
+        return self._headers_for(token)
+
+    def _headers_for(self, token: OAuthToken) -> Mapping[str, str]:
         sent_for, headers = self._headers
         if sent_for is not token:
             # Built once per token pair; the session only reads it.
@@ -279,3 +289,6 @@ class OAuthBearerAuth:
         except Exception:
             # The token is already saved; a failing user callback must not fail the request that refreshed.
             _log.exception("on_token_refreshed callback failed")
+
+
+CURRENT_HEADERS[OAuthBearerAuth] = OAuthBearerAuth._current_headers

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-from qonto_async.auth._base import AuthContext
+from qonto_async.auth._base import CURRENT_HEADERS, AuthContext
 from qonto_async.errors import CredentialFormatError
 
 # The login is the organization slug, e.g. "pied-piper-7132"; the secret a 32-character key such as
@@ -180,6 +180,9 @@ class StaticKeyAuth:
     async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
         return self._headers
 
+    def _current_headers(self) -> Mapping[str, str]:
+        return self._headers
+
     async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
         # A static key cannot be refreshed; the AuthenticationError explains what to check.
         return False
@@ -192,3 +195,6 @@ class StaticKeyAuth:
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickling would write the secret wherever the pickle goes (queues, caches): refuse it.
         raise TypeError("StaticKeyAuth cannot be pickled: it holds a secret key.")
+
+
+CURRENT_HEADERS[StaticKeyAuth] = StaticKeyAuth._current_headers
