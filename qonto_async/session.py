@@ -42,7 +42,7 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from qonto_async._version import __version__
-from qonto_async.auth._base import CURRENT_HEADERS, AuthContext, AuthStrategy
+from qonto_async.auth._base import FAST_HEADERS, AuthContext, AuthStrategy
 from qonto_async.environments import Environment, _is_loopback
 from qonto_async.errors import (
     TRACE_ID_HEADER,
@@ -446,8 +446,9 @@ def _transport_failure(
     exc: BaseException, http: aiohttp.ClientSession, method: str, url: str, timeout: aiohttp.ClientTimeout
 ) -> QontoError | None:
     """What an exception of one exchange means, or None for one that is not about the transport (re-raised as
-    it is). Raised ``from None``: aiohttp's exception carries the full URL (query included) and, through its
-    request_info, the Authorization header; neither may travel on in the exception chain."""
+    it is). The caller raises it outside its except block, ``from None``: aiohttp's exception carries the full URL
+    (query included) and, through its request_info, the Authorization header; it must not be reachable from the
+    error, not even as a suppressed ``__context__``."""
     if isinstance(exc, TimeoutError):  # aiohttp's own timeouts are ClientErrors too
         return QontoTimeoutError(
             f"{method} {_redact_url(url)} timed out (connect {timeout.connect}s, total {timeout.total}s)",
@@ -758,12 +759,14 @@ class QontoSession:
             auth_headers: Mapping[str, str] | None = {}
             attempt_headers = headers
             if auth is not None:
-                current = CURRENT_HEADERS.get(type(auth))
-                auth_headers = current(auth) if current is not None else None
-                if auth_headers is None:
-                    ctx = AuthContext(
-                        method=method, url=url, attempt=attempt, environment=self.environment, token_endpoint=self
-                    )
+                fast = FAST_HEADERS.get(type(auth))
+                if fast is not None and getattr(auth.headers, "__func__", None) is fast.headers:
+                    auth_headers = fast.current(auth)
+                    if auth_headers is None:
+                        ctx = self._auth_context(method, url, attempt)
+                        auth_headers = await fast.refreshed(auth, ctx)
+                else:
+                    ctx = self._auth_context(method, url, attempt)
                     auth_headers = await auth.headers(ctx)
                 attempt_headers = {**headers, **auth_headers}
             # The whole call, refreshes and retries included, stays within policy.total_timeout: each attempt
@@ -802,6 +805,11 @@ class QontoSession:
                 failure = _transport_failure(exc, http, method, url, timeout)
                 if failure is None:
                     raise
+            else:
+                failure = None
+            if failure is not None:
+                # Handled outside the except block: neither the backoff below (where a cancellation may strike) nor
+                # the failure raised carries aiohttp's exception as its context.
                 delay = policy.backoff(retries + 1)
                 if (
                     isinstance(failure, TransportError)
@@ -852,9 +860,7 @@ class QontoSession:
             if status == 401 and auth is not None and auth_headers is not None and not reauthenticated:
                 reauthenticated = True
                 if ctx is None:
-                    ctx = AuthContext(
-                        method=method, url=url, attempt=attempt, environment=self.environment, token_endpoint=self
-                    )
+                    ctx = self._auth_context(method, url, attempt)
                 if await auth.on_unauthorized(ctx, auth_headers):
                     continue
             error = map_error(method, url, sent, idempotency_key)
@@ -878,6 +884,11 @@ class QontoSession:
                     await self._sleep(delay)
                     continue
             raise error
+
+    def _auth_context(self, method: str, url: str, attempt: int) -> AuthContext:
+        return AuthContext(
+            method=method, url=url, attempt=attempt, environment=self.environment, token_endpoint=self
+        )
 
     @staticmethod
     def _may_retry(policy: RetryPolicy, retries: int, started: float, delay: float) -> bool:

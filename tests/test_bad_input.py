@@ -324,6 +324,11 @@ def test_oauth_leeway_must_be_finite(leeway: float) -> None:
         _oauth(leeway=leeway)
 
 
+def test_oauth_leeway_too_large_for_a_timedelta_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="leeway is too large"):
+        _oauth(leeway=1e15)
+
+
 @pytest.mark.parametrize("clock", [pytest.param(None, id="none"), pytest.param("now", id="str")])
 def test_oauth_clock_must_be_callable(clock: object) -> None:
     with pytest.raises(ConfigurationError, match="clock must be callable"):

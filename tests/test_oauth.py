@@ -13,7 +13,7 @@ import contextlib
 import itertools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -310,6 +310,48 @@ async def test_fresh_token_is_used_without_any_token_call(fake: FakeQontoOAuth, 
 
 
 # --- 2. refresh ahead of expiry ---------------------------------------------------------------------------------
+
+
+async def test_headers_hands_out_a_dict_of_its_own_and_reads_the_clock_once_per_attempt(
+    fake: FakeQontoOAuth, clock: Clock
+) -> None:
+    reads: list[datetime] = []
+
+    def counting() -> datetime:
+        reads.append(clock())
+        return clock()
+
+    token = fake.mint(expires_in=30)  # inside the 60 s leeway: the first attempt refreshes
+    auth = oauth(token, counting, leeway=60)
+    async with client_for(fake, auth) as qonto:
+        await qonto.organization.get()  # refreshes
+        after_refresh = len(reads)
+        await qonto.organization.get()
+        assert len(reads) == after_refresh + 1  # no refresh due: one read for the attempt
+        first = await auth.headers(auth_context(qonto))
+        second = await auth.headers(auth_context(qonto))
+    (new,) = fake.issued
+    assert first == second == {"Authorization": f"Bearer {new.access_token}"}
+    assert type(first) is dict  # a subclass may add to what it gets
+    assert first is not second
+    first["X-Extra"] = "1"
+    assert "X-Extra" not in await auth.headers(auth_context(qonto))
+
+
+async def test_a_patched_headers_is_called_instead_of_the_fast_path(fake: FakeQontoOAuth, clock: Clock) -> None:
+    auth = oauth(fake.mint(expires_in=3600), clock)
+    original = auth.headers
+    seen: list[int] = []
+
+    async def patched(ctx: AuthContext) -> Mapping[str, str]:
+        seen.append(ctx.attempt)
+        return {**await original(ctx), "X-Patched": "yes"}
+
+    auth.headers = patched  # type: ignore[method-assign]
+    async with client_for(fake, auth) as qonto:
+        await qonto.organization.get()
+    assert seen == [1]
+    assert fake.api_calls()[0]["headers"]["X-Patched"] == "yes"
 
 
 async def test_token_expiring_within_the_leeway_is_refreshed_before_the_request(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pickle
 import re
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
@@ -37,7 +39,7 @@ from qonto_async import (
     ValidationError,
     capture_responses,
 )
-from qonto_async.auth._base import CURRENT_HEADERS, AuthContext
+from qonto_async.auth._base import FAST_HEADERS, AuthContext
 from qonto_async.serde import unstructure
 from qonto_async.session import USER_AGENT, QontoSession, Request, Timeout
 from tests.conftest import sent_requests
@@ -277,7 +279,7 @@ async def test_timeouts_are_wrapped_and_retried_for_gets(session: QontoSession, 
 async def test_a_strategy_that_overrides_headers_is_asked_through_it(
     no_sleep: Callable[[float], Awaitable[None]], mocked: aioresponses
 ) -> None:
-    # The built-in strategies are read synchronously while no refresh is due (CURRENT_HEADERS, keyed by exact
+    # The built-in strategies are read synchronously while no refresh is due (FAST_HEADERS, keyed by exact
     # type); a subclass that overrides headers() must still be called, with its AuthContext, on every attempt.
     seen: list[AuthContext] = []
 
@@ -299,6 +301,20 @@ async def test_a_strategy_that_overrides_headers_is_asked_through_it(
     assert [(c.method, c.attempt) for c in seen] == [("GET", 1), ("GET", 2)]
 
 
+async def test_headers_patched_on_the_class_is_called(
+    session: QontoSession, mocked: aioresponses, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a test suite does with mock.patch.object(StaticKeyAuth, "headers", ...): the fast path steps aside.
+    async def patched(self: StaticKeyAuth, ctx: AuthContext) -> Mapping[str, str]:
+        return {"Authorization": "patched"}
+
+    monkeypatch.setattr(StaticKeyAuth, "headers", patched)
+    mocked.get(f"{API}/v2/organization", payload={"ok": 1})
+    await session.request(get())
+    [(_, _, kwargs)] = sent_requests(mocked)
+    assert kwargs["headers"]["Authorization"] == "patched"
+
+
 async def test_a_401_hands_on_unauthorized_a_context_even_on_the_fast_path(
     no_sleep: Callable[[float], Awaitable[None]], mocked: aioresponses
 ) -> None:
@@ -310,9 +326,9 @@ async def test_a_401_hands_on_unauthorized_a_context_even_on_the_fast_path(
             return False
 
     # Watched overrides only on_unauthorized: its headers() is StaticKeyAuth's, yet the exact-type key keeps it
-    # off the fast path; the built-in StaticKeyAuth itself takes it (CURRENT_HEADERS).
-    assert type(StaticKeyAuth(login=LOGIN, secret_key=SECRET)) in CURRENT_HEADERS
-    assert Watched not in CURRENT_HEADERS
+    # off the fast path; the built-in StaticKeyAuth itself takes it (FAST_HEADERS).
+    assert type(StaticKeyAuth(login=LOGIN, secret_key=SECRET)) in FAST_HEADERS
+    assert Watched not in FAST_HEADERS
     mocked.get(f"{API}/v2/organization", status=401, payload={"errors": [{"code": "unauthorized"}]})
     async with QontoSession(
         environment=PRODUCTION, auth=Watched(login=LOGIN, secret_key=SECRET), sleep=no_sleep
@@ -702,7 +718,41 @@ async def test_transport_errors_carry_no_url_query_nor_credentials(
     err = info.value
     assert err.__cause__ is None
     assert err.__suppress_context__
+    # Not even a suppressed context: aiohttp's exception, with its URL and request headers, is not reachable.
+    assert err.__context__ is None
     assert "FR7612345" not in str(err)
+
+
+async def test_a_call_cancelled_in_its_backoff_chains_no_aiohttp_exception(mocked: aioresponses) -> None:
+    in_backoff = asyncio.Event()
+
+    async def stuck(delay: float) -> None:
+        in_backoff.set()
+        await asyncio.Event().wait()
+
+    secret_url = f"{API}/v2/transactions?iban=FR7612345"
+    mocked.get(
+        re.compile(rf"^{re.escape(API)}/v2/transactions\?"),
+        exception=aiohttp.ClientConnectionError(f"{secret_url} {AUTH_VALUE}"),
+        repeat=True,
+    )
+    async with QontoSession(
+        environment=PRODUCTION, auth=StaticKeyAuth(login=LOGIN, secret_key=SECRET), sleep=stuck
+    ) as s:
+        call = asyncio.ensure_future(s.request(get("/v2/transactions", params=[("iban", "FR7612345")])))
+        await in_backoff.wait()
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError) as info:
+            await call
+    chain: list[BaseException] = []
+    link: BaseException | None = info.value
+    while link is not None:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
+    assert not any(isinstance(e, aiohttp.ClientError) for e in chain)
+    printed = "".join(traceback.format_exception(info.value))
+    assert "FR7612345" not in printed
+    assert SECRET not in printed
 
 
 def test_timeout_hands_aiohttp_one_cached_client_timeout_and_stays_two_fields() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 import attrs
 
@@ -11,11 +11,21 @@ if TYPE_CHECKING:
     from qonto_async.environments import Environment
 
 
-# The built-in strategies whose headers() is, while no refresh is due, a plain read: the session asks them
-# synchronously, without an AuthContext or a coroutine per attempt (a call's own cost at high concurrency). The
-# function returns None when headers() has work to do (a refresh), and the session then calls headers() as usual.
-# Keyed by exact type: a subclass that overrides headers() is always asked through it.
-CURRENT_HEADERS: dict[type, Callable[[Any], Mapping[str, str] | None]] = {}
+class FastHeaders(NamedTuple):
+    """How the session may read a built-in strategy's headers without an AuthContext or a coroutine per attempt
+    (a call's own cost at high concurrency), as long as no refresh is due. See :data:`FAST_HEADERS`."""
+
+    #: The ``headers`` function this stands for: once it is replaced (patched on the class or the instance),
+    #: the session calls ``headers()`` again.
+    headers: Callable[..., Awaitable[Mapping[str, str]]]
+    #: The headers while no refresh is due, else None.
+    current: Callable[[Any], Mapping[str, str] | None]
+    #: The headers after the refresh that ``current`` found due.
+    refreshed: Callable[[Any, AuthContext], Awaitable[Mapping[str, str]]]
+
+
+# Keyed by exact type: a subclass is always asked through its headers().
+FAST_HEADERS: dict[type, FastHeaders] = {}
 
 
 class TokenEndpoint(Protocol):

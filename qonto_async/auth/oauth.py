@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from qonto_async.auth._base import CURRENT_HEADERS, AuthContext, TokenEndpoint
+from qonto_async.auth._base import FAST_HEADERS, AuthContext, FastHeaders, TokenEndpoint
 from qonto_async.auth.tokens import MemoryTokenStore, OAuthToken, TokenStore
 from qonto_async.errors import ConfigurationError, OAuthError, TokenStoreError
 
@@ -92,6 +92,13 @@ class OAuthBearerAuth:
         # `0 <= leeway < inf` is False for NaN too, which `leeway < 0` alone would let through.
         if not isinstance(leeway, int | float) or not 0 <= leeway < float("inf"):
             raise ConfigurationError("OAuthBearerAuth leeway must be a finite number of seconds >= 0.")
+        try:
+            leeway_delta = timedelta(seconds=leeway)
+        except OverflowError:
+            raise ConfigurationError(
+                f"OAuthBearerAuth leeway is too large ({leeway:g} seconds); a token lives for an hour (qonto-api.md "
+                "§2.2), so a leeway of seconds or minutes is what is meant."
+            ) from None
         if on_token_refreshed is not None and not callable(on_token_refreshed):
             raise ConfigurationError("OAuthBearerAuth on_token_refreshed must be callable.")
         if not callable(clock):
@@ -102,7 +109,7 @@ class OAuthBearerAuth:
         self._store: TokenStore = token_store if token_store is not None else MemoryTokenStore(token)
         self._store_checked = token_store is None
         self._leeway = float(leeway)
-        self._leeway_delta = timedelta(seconds=self._leeway)
+        self._leeway_delta = leeway_delta
         self._headers: tuple[OAuthToken | None, Mapping[str, str]] = (None, MappingProxyType({}))
         self._on_token_refreshed = on_token_refreshed
         self._clock = clock
@@ -139,8 +146,11 @@ class OAuthBearerAuth:
 
     async def headers(self, ctx: AuthContext) -> Mapping[str, str]:
         current = self._current_headers()
-        if current is not None:
-            return current
+        if current is None:
+            current = await self._refreshed_headers(ctx)
+        return dict(current)  # a dict of its own, as always: a subclass may add to it
+
+    async def _refreshed_headers(self, ctx: AuthContext) -> Mapping[str, str]:
         return self._headers_for(await self._refresh(ctx.token_endpoint, stale=self._token, force=False))
 
     def _current_headers(self) -> Mapping[str, str] | None:
@@ -291,4 +301,6 @@ class OAuthBearerAuth:
             _log.exception("on_token_refreshed callback failed")
 
 
-CURRENT_HEADERS[OAuthBearerAuth] = OAuthBearerAuth._current_headers
+FAST_HEADERS[OAuthBearerAuth] = FastHeaders(
+    OAuthBearerAuth.headers, OAuthBearerAuth._current_headers, OAuthBearerAuth._refreshed_headers
+)

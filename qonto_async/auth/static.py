@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-from qonto_async.auth._base import CURRENT_HEADERS, AuthContext
+from qonto_async.auth._base import FAST_HEADERS, AuthContext, FastHeaders
 from qonto_async.errors import CredentialFormatError
 
 # The login is the organization slug, e.g. "pied-piper-7132"; the secret a 32-character key such as
@@ -197,4 +197,6 @@ class StaticKeyAuth:
         raise TypeError("StaticKeyAuth cannot be pickled: it holds a secret key.")
 
 
-CURRENT_HEADERS[StaticKeyAuth] = StaticKeyAuth._current_headers
+FAST_HEADERS[StaticKeyAuth] = FastHeaders(
+    StaticKeyAuth.headers, StaticKeyAuth._current_headers, StaticKeyAuth.headers
+)
