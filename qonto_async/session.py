@@ -760,7 +760,14 @@ class QontoSession:
             attempt_headers = headers
             if auth is not None:
                 fast = FAST_HEADERS.get(type(auth))
-                if fast is not None and getattr(auth.headers, "__func__", None) is fast.headers:
+                bound = auth.headers
+                # The built-in headers(), bound to this very strategy: nothing patched over it, on the class or
+                # the instance (not even another strategy's headers).
+                if (
+                    fast is not None
+                    and getattr(bound, "__func__", None) is fast.headers
+                    and getattr(bound, "__self__", None) is auth
+                ):
                     auth_headers = fast.current(auth)
                     if auth_headers is None:
                         ctx = self._auth_context(method, url, attempt)

@@ -324,9 +324,11 @@ def test_oauth_leeway_must_be_finite(leeway: float) -> None:
         _oauth(leeway=leeway)
 
 
-def test_oauth_leeway_too_large_for_a_timedelta_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigurationError, match="leeway is too large"):
-        _oauth(leeway=1e15)
+@pytest.mark.parametrize("leeway", [pytest.param(1e15, id="float"), pytest.param(10**400, id="int-beyond-float")])
+def test_oauth_leeway_too_large_for_a_timedelta_is_a_configuration_error(leeway: float) -> None:
+    with pytest.raises(ConfigurationError, match="leeway is too large") as caught:
+        _oauth(leeway=leeway)
+    assert caught.value.__context__ is None or isinstance(caught.value.__context__, OverflowError)
 
 
 @pytest.mark.parametrize("clock", [pytest.param(None, id="none"), pytest.param("now", id="str")])

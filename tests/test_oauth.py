@@ -354,6 +354,17 @@ async def test_a_patched_headers_is_called_instead_of_the_fast_path(fake: FakeQo
     assert fake.api_calls()[0]["headers"]["X-Patched"] == "yes"
 
 
+async def test_headers_delegated_to_another_strategy_are_that_strategys(
+    fake: FakeQontoOAuth, clock: Clock
+) -> None:
+    mine = oauth(fake.mint(expires_in=3600), clock)
+    other = oauth(fake.mint(expires_in=3600), clock)
+    mine.headers = other.headers  # type: ignore[method-assign]
+    async with client_for(fake, mine) as qonto:
+        await qonto.organization.get()
+    assert fake.api_calls()[0]["headers"]["Authorization"] == f"Bearer {other.token.access_token}"
+
+
 async def test_token_expiring_within_the_leeway_is_refreshed_before_the_request(
     fake: FakeQontoOAuth, clock: Clock
 ) -> None:

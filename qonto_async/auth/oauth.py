@@ -93,11 +93,11 @@ class OAuthBearerAuth:
         if not isinstance(leeway, int | float) or not 0 <= leeway < float("inf"):
             raise ConfigurationError("OAuthBearerAuth leeway must be a finite number of seconds >= 0.")
         try:
-            leeway_delta = timedelta(seconds=leeway)
+            leeway_delta = timedelta(seconds=float(leeway))
         except OverflowError:
             raise ConfigurationError(
-                f"OAuthBearerAuth leeway is too large ({leeway:g} seconds); a token lives for an hour (qonto-api.md "
-                "§2.2), so a leeway of seconds or minutes is what is meant."
+                "OAuthBearerAuth leeway is too large; a token lives for an hour (qonto-api.md §2.2), so a leeway "
+                "of seconds or minutes is what is meant."
             ) from None
         if on_token_refreshed is not None and not callable(on_token_refreshed):
             raise ConfigurationError("OAuthBearerAuth on_token_refreshed must be callable.")
