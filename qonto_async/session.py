@@ -579,7 +579,8 @@ class QontoSession:
         """Send ``req`` through the loop and return its decoded result (a coroutine: await it).
 
         A JSON call gets the request coroutine itself, not one wrapping it: every resumption of a call passes
-        through each coroutine frame between the task and the socket. Nothing runs before the await.
+        through each coroutine frame between the task and the socket. Only the choice between the JSON and the
+        file path is made here; everything else runs when the coroutine is awaited.
         """
         opts = options if options is not None else self.options
         if req.dest is None and req.presigned_url is None:
@@ -756,7 +757,7 @@ class QontoSession:
                 raise ClientClosedError("this Qonto client was closed while the request was in progress")
             attempt += 1
             ctx: AuthContext | None = None
-            auth_headers: Mapping[str, str] | None = {}
+            auth_headers: Mapping[str, str] = {}
             attempt_headers = headers
             if auth is not None:
                 fast = FAST_HEADERS.get(type(auth))
@@ -768,10 +769,11 @@ class QontoSession:
                     and getattr(bound, "__func__", None) is fast.headers
                     and getattr(bound, "__self__", None) is auth
                 ):
-                    auth_headers = fast.current(auth)
-                    if auth_headers is None:
+                    current = fast.current(auth)
+                    if current is None:
                         ctx = self._auth_context(method, url, attempt)
-                        auth_headers = await fast.refreshed(auth, ctx)
+                        current = await fast.refreshed(auth, ctx)
+                    auth_headers = current
                 else:
                     ctx = self._auth_context(method, url, attempt)
                     auth_headers = await auth.headers(ctx)
@@ -864,7 +866,7 @@ class QontoSession:
                 ):
                     raise self._staging_error(method, url, sent, trace_id, idempotency_key)
                 return sent
-            if status == 401 and auth is not None and auth_headers is not None and not reauthenticated:
+            if status == 401 and auth is not None and not reauthenticated:
                 reauthenticated = True
                 if ctx is None:
                     ctx = self._auth_context(method, url, attempt)

@@ -24,7 +24,6 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from types import MappingProxyType
 from typing import Any
 
 from qonto_async.auth._base import FAST_HEADERS, AuthContext, FastHeaders, TokenEndpoint
@@ -110,7 +109,7 @@ class OAuthBearerAuth:
         self._store_checked = token_store is None
         self._leeway = float(leeway)
         self._leeway_delta = leeway_delta
-        self._headers: tuple[OAuthToken | None, Mapping[str, str]] = (None, MappingProxyType({}))
+        self._headers: tuple[OAuthToken | None, dict[str, str]] = (None, {})
         self._on_token_refreshed = on_token_refreshed
         self._clock = clock
         # One lock per event loop: an asyncio.Lock binds to the first loop that waits on it, and one auth object
@@ -164,8 +163,8 @@ class OAuthBearerAuth:
     def _headers_for(self, token: OAuthToken) -> Mapping[str, str]:
         sent_for, headers = self._headers
         if sent_for is not token:
-            # Built once per token pair; the session only reads it.
-            headers = MappingProxyType({"Authorization": f"Bearer {token.access_token}"})
+            # Built once per token pair. Handed only to the session, which only reads it; headers() copies it.
+            headers = {"Authorization": f"Bearer {token.access_token}"}
             self._headers = (token, headers)
         return headers
 

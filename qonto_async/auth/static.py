@@ -134,7 +134,7 @@ class StaticKeyAuth:
     :class:`~qonto_async.OAuthBearerAuth` (qonto-api.md §2.1).
     """
 
-    __slots__ = ("_headers", "_login")
+    __slots__ = ("_header_dict", "_headers", "_login")
 
     def __init__(self, *, login: str, secret_key: str) -> None:
         login = _check_part("login", login)
@@ -148,7 +148,8 @@ class StaticKeyAuth:
             raise CredentialFormatError("StaticKeyAuth login and secret_key are identical; one of them is wrong.")
         self._login = login
         # Built once: the fast path hands out the same read-only mapping on every attempt.
-        self._headers: Mapping[str, str] = MappingProxyType({"Authorization": f"{login}:{secret_key}"})
+        self._header_dict = {"Authorization": f"{login}:{secret_key}"}  # for the session only (FAST_HEADERS)
+        self._headers: Mapping[str, str] = MappingProxyType(self._header_dict)
 
     @classmethod
     def from_header_value(cls, value: str) -> StaticKeyAuth:
@@ -181,7 +182,7 @@ class StaticKeyAuth:
         return self._headers
 
     def _current_headers(self) -> Mapping[str, str]:
-        return self._headers
+        return self._header_dict
 
     async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
         # A static key cannot be refreshed; the AuthenticationError explains what to check.
