@@ -316,27 +316,26 @@ async def test_headers_patched_on_the_class_is_called(
 
 
 async def test_a_401_hands_on_unauthorized_a_context_even_on_the_fast_path(
-    no_sleep: Callable[[float], Awaitable[None]], mocked: aioresponses
+    session: QontoSession, mocked: aioresponses, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A built-in StaticKeyAuth with its own headers(): the attempt takes the fast path and builds no AuthContext;
+    # the 401 builds one for on_unauthorized (patched here, on the class, to watch it).
+    assert type(session.auth) is StaticKeyAuth
+    assert StaticKeyAuth in FAST_HEADERS
     calls: list[tuple[AuthContext, Mapping[str, str]]] = []
 
-    class Watched(StaticKeyAuth):
-        async def on_unauthorized(self, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
-            calls.append((ctx, sent_headers))
-            return False
+    async def watched(self: StaticKeyAuth, ctx: AuthContext, sent_headers: Mapping[str, str]) -> bool:
+        calls.append((ctx, sent_headers))
+        return False
 
-    # Watched overrides only on_unauthorized: its headers() is StaticKeyAuth's, yet the exact-type key keeps it
-    # off the fast path; the built-in StaticKeyAuth itself takes it (FAST_HEADERS).
-    assert type(StaticKeyAuth(login=LOGIN, secret_key=SECRET)) in FAST_HEADERS
-    assert Watched not in FAST_HEADERS
+    monkeypatch.setattr(StaticKeyAuth, "on_unauthorized", watched)
     mocked.get(f"{API}/v2/organization", status=401, payload={"errors": [{"code": "unauthorized"}]})
-    async with QontoSession(
-        environment=PRODUCTION, auth=Watched(login=LOGIN, secret_key=SECRET), sleep=no_sleep
-    ) as watched:
-        with pytest.raises(AuthenticationError):
-            await watched.request(get())
+    with pytest.raises(AuthenticationError):
+        await session.request(get())
     [(ctx, sent_headers)] = calls
     assert (ctx.method, ctx.url, ctx.attempt) == ("GET", f"{API}/v2/organization", 1)
+    assert ctx.environment is PRODUCTION
+    assert ctx.token_endpoint is session
     assert sent_headers["Authorization"] == f"{LOGIN}:{SECRET}"
 
 
