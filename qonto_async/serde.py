@@ -432,7 +432,7 @@ def _mutable_twin(cls: type) -> type | None:
     if cls.__bases__ != (object,):
         return None
     own = cls.__dict__.get("__slots__", ())
-    namespace = {"__slots__": tuple(own), "__setattr__": object.__setattr__, "__module__": cls.__module__}
+    namespace = {"__slots__": tuple(own), "__module__": cls.__module__}  # object's own, unfrozen __setattr__
     twin = type(f"_Mutable{cls.__name__}", (object,), namespace)
     probe: object = object.__new__(twin)
     try:
